@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Faultline.Api.Auth;
+using Faultline.Api.Features.ApiKeys;
+using Faultline.Api.Features.Audit;
+using Faultline.Api.Features.Health;
+using Faultline.Api.Features.Members;
+using Faultline.Api.Features.Organizations;
+using Faultline.Api.Features.Teams;
+using Faultline.Api.Http;
+using Faultline.Api.Observability;
+using Faultline.Api.OpenApi;
+using Faultline.Api.Problems;
+using Faultline.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Faultline.Api.Hosting;
+
+/// <summary>
+/// Composes a control-plane node: services, middleware and endpoint groups. The executable and the tests
+/// both start the server through here, so tests exercise exactly what runs in production.
+/// </summary>
+public static class FaultlineApplication
+{
+    public const string ApiPrefix = "/api/v1";
+
+    public static WebApplication Build(FaultlineServerOptions options, string[]? args = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            ApplicationName = "Faultline",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        ConfigureLogging(builder.Logging, options);
+        builder.Services.AddFaultlineServices(options);
+
+        var app = builder.Build();
+        app.UseFaultlinePipeline();
+        app.MapFaultlineEndpoints();
+        return app;
+    }
+
+    public static IServiceCollection AddFaultlineServices(this IServiceCollection services, FaultlineServerOptions options)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddFaultlineStorage(options.ConnectionString);
+        services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Register);
+        services.AddFaultlineRateLimiting(options.RateLimit);
+        services.AddProblemDetails();
+        services.AddSingleton<ValidationFilter>();
+        services.AddSingleton<IdempotencyFilter>();
+        services.AddFaultlineOpenApi();
+        services.AddFaultlineOpenTelemetry();
+        return services;
+    }
+
+    /// <summary>Strict JSON: camelCase, enums as names, unknown fields refused, nulls only where a field is nullable.</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.DictionaryKeyPolicy = null;
+        json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        json.RespectNullableAnnotations = true;
+        json.NumberHandling = JsonNumberHandling.Strict;
+        json.MaxDepth = 32;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    public static WebApplication UseFaultlinePipeline(this WebApplication app)
+    {
+        app.UseMiddleware<ProblemMiddleware>();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "docs";
+            ui.DocumentTitle = "Faultline API";
+            ui.SwaggerEndpoint($"/openapi/{OpenApiSetup.DocumentName}.json", "Faultline API v1");
+        });
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapFaultlineEndpoints(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
+        app.MapHealthEndpoints();
+
+        var api = app.MapGroup(ApiPrefix);
+        api.MapOrganizationEndpoints()
+            .MapTeamEndpoints()
+            .MapMemberEndpoints()
+            .MapApiKeyEndpoints()
+            .MapAuditEndpoints();
+        return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, FaultlineServerOptions options)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(options.MinimumLogLevel);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Data protection is registered by authentication but unused: API keys are not cookies.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        if (string.Equals(options.LogFormat, "text", StringComparison.OrdinalIgnoreCase))
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+        else
+        {
+            logging.AddJsonConsole(console =>
+            {
+                console.IncludeScopes = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Faultline.Api.Hosting;
+
+/// <summary>Everything a control-plane node needs to start; filled from flags and environment by the executable.</summary>
+public sealed class FaultlineServerOptions
+{
+    public required string ConnectionString { get; init; }
+
+    /// <summary>Where Kestrel listens; loopback by default so nothing is exposed unless asked.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:8080"];
+
+    public RateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>Largest accepted request body; larger ones get 413 before anything is parsed.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>"json" (structured, with trace ids) or "text".</summary>
+    public string LogFormat { get; init; } = "json";
+
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+}
+
+/// <summary>A token bucket per API key (per source address for unauthenticated requests).</summary>
+public sealed class RateLimitOptions
+{
+    public int PermitsPerSecond { get; init; } = 100;
+
+    public int Burst { get; init; } = 200;
+}

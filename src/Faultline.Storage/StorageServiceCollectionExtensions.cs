@@ -1,0 +1,30 @@
+using Faultline.Storage.Audit;
+using Faultline.Storage.Idempotency;
+using Faultline.Storage.Migrations;
+using Faultline.Storage.Tenancy;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Faultline.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers one pooled data source for the connection string and the stores over it.</summary>
+    public static IServiceCollection AddFaultlineStorage(this IServiceCollection services, string connectionString)
+    {
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            builder.ConnectionStringBuilder.ApplicationName ??= "faultline";
+            return builder.Build();
+        });
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<OrganizationStore>();
+        services.AddSingleton<TeamStore>();
+        services.AddSingleton<MemberStore>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<AuditLogStore>();
+        services.AddSingleton<IdempotencyStore>();
+        return services;
+    }
+}

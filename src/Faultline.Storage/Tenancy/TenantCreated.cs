@@ -1,0 +1,3 @@
+namespace Faultline.Storage.Tenancy;
+
+public sealed record TenantCreated(OrganizationRecord Organization, ApiKeyRecord OwnerKey);
