@@ -11,6 +11,7 @@ using Faultline.Api.Http;
 using Faultline.Api.Observability;
 using Faultline.Api.OpenApi;
 using Faultline.Api.Problems;
+using Faultline.Observability;
 using Faultline.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Hosting;
@@ -63,6 +64,14 @@ public static class FaultlineApplication
         services.AddSingleton<IdempotencyFilter>();
         services.AddFaultlineOpenApi();
         services.AddFaultlineOpenTelemetry();
+        services.AddPrometheusMetrics(metrics =>
+        {
+            metrics.Meters.Clear();
+            foreach (var meter in FaultlineTelemetry.MeterNames)
+            {
+                metrics.Meters.Add(meter);
+            }
+        });
         return services;
     }
 
@@ -98,6 +107,7 @@ public static class FaultlineApplication
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         app.MapHealthEndpoints();
+        app.MapPrometheusMetrics("/metrics").AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
 
         var api = app.MapGroup(ApiPrefix);
         api.MapOrganizationEndpoints()

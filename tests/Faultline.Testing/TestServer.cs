@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using Faultline.Api.Hosting;
+using Faultline.Domain.Tenancy;
+using Faultline.Storage.Tenancy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Faultline.Testing;
+
+/// <summary>
+/// A real control-plane node (Kestrel on 127.0.0.1, a real database) composed exactly as in production,
+/// with the first organization bootstrapped and its owner key at hand.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(WebApplication app, Uri baseAddress, BootstrapResult bootstrap, string ownerKey, string connectionString)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Bootstrap = bootstrap;
+        OwnerKey = ownerKey;
+        ConnectionString = connectionString;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public BootstrapResult Bootstrap { get; }
+
+    /// <summary>Owner key of the operator organization created at bootstrap.</summary>
+    public string OwnerKey { get; }
+
+    public string ConnectionString { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestServer> StartAsync(PostgresServer postgres, string owner, RateLimitOptions? rateLimit = null, long? maxBodyBytes = null)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync(owner);
+        // Tests other than the rate-limit ones must never be throttled by each other's bursts.
+        var limits = rateLimit ?? new RateLimitOptions { PermitsPerSecond = 10_000, Burst = 10_000 };
+
+        var options = new FaultlineServerOptions
+        {
+            ConnectionString = connectionString,
+            Urls = ["http://127.0.0.1:0"],
+            RateLimit = limits,
+            MaxRequestBodyBytes = maxBodyBytes ?? 1024 * 1024,
+            MinimumLogLevel = LogLevel.Warning,
+        };
+        var app = FaultlineApplication.Build(options);
+        var token = ApiKeyToken.Create();
+        var bootstrap = await app.Services.GetRequiredService<OrganizationStore>()
+            .BootstrapAsync("Operator", "platform", NewApiKey.From(token, "owner", Role.Owner, null), CancellationToken.None)
+            ?? throw new InvalidOperationException("The test database was already bootstrapped.");
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, new Uri(address), bootstrap, token.Value, connectionString);
+    }
+
+    /// <summary>Reads one value straight from the database, to assert what was (or was not) stored.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A client that authenticates with <paramref name="apiKey"/> (or none).</summary>
+    public HttpClient Client(string? apiKey = null)
+    {
+        // No proxy: a proxy from the environment must never carry loopback test traffic off the machine.
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
