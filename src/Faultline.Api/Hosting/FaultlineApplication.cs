@@ -84,6 +84,9 @@ public static class FaultlineApplication
         json.RespectNullableAnnotations = true;
         json.NumberHandling = JsonNumberHandling.Strict;
         json.MaxDepth = 32;
+
+        // {"role":"viewer","role":"owner"} must not be read as whichever came last.
+        json.AllowDuplicateProperties = false;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 

@@ -1,13 +1,23 @@
+using System.ComponentModel;
 using Faultline.Api.Problems;
 using Faultline.Domain.Paging;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Faultline.Api.Http;
 
 /// <summary>Query parameters of every listing: an opaque cursor from the previous page and a page size.</summary>
-public sealed record PageQuery(string? Cursor, int? Limit)
+public sealed class PageQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
+
+    [FromQuery(Name = "cursor")]
+    [Description("nextCursor of the previous page, unchanged. Omit for the first page.")]
+    public string? Cursor { get; init; }
+
+    [FromQuery(Name = "limit")]
+    [Description("Page size, 1 to 200 (default 50).")]
+    public int? Limit { get; init; }
 
     public int EffectiveLimit
     {

@@ -40,7 +40,7 @@ public sealed record ApiKeyResponse(
 /// <summary>The answer to creating a key: <see cref="Token"/> is shown this once.</summary>
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Token);
 
-public sealed record CreateApiKeyRequest(string Name, Role? Role, Guid? TeamId, DateTimeOffset? ExpiresAt) : IValidatable
+public sealed record CreateApiKeyRequest(string Name, Role? Role, Guid? TeamId = null, DateTimeOffset? ExpiresAt = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {

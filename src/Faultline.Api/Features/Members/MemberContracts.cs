@@ -11,7 +11,7 @@ public sealed record MemberResponse(Guid Id, Guid TeamId, string Email, string? 
         new(member.Id, member.TeamId, member.Email, member.DisplayName, RoleNames.Parse(member.Role), member.CreatedAt, member.UpdatedAt, member.Version);
 }
 
-public sealed record AddMemberRequest(string Email, string? DisplayName, Role? Role) : IValidatable
+public sealed record AddMemberRequest(string Email, Role? Role, string? DisplayName = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -26,7 +26,7 @@ public sealed record AddMemberRequest(string Email, string? DisplayName, Role? R
 }
 
 /// <summary>Fields left out (null) keep their value.</summary>
-public sealed record UpdateMemberRequest(string? DisplayName, Role? Role) : IValidatable
+public sealed record UpdateMemberRequest(string? DisplayName = null, Role? Role = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {

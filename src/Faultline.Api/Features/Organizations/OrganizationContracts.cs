@@ -16,7 +16,7 @@ public sealed record UpdateOrganizationRequest(string Name) : IValidatable
     public void Validate(ValidationErrors errors) => errors.RequireText("$.name", Name, 100);
 }
 
-public sealed partial record CreateOrganizationRequest(string Name, string? Slug, string? OwnerKeyName) : IValidatable
+public sealed partial record CreateOrganizationRequest(string Name, string? Slug = null, string? OwnerKeyName = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
