@@ -86,10 +86,15 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
     /// <summary>The highest applied version, or 0 when the schema has never been migrated.</summary>
     public static async Task<int> CurrentVersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "select coalesce((select max(version) from schema_migrations), 0) where to_regclass('schema_migrations') is not null");
-        var result = await command.ExecuteScalarAsync(cancellationToken);
-        return result is int version ? version : 0;
+        // The table is looked up first: a query naming a missing table fails to plan, whatever its WHERE says.
+        await using var exists = dataSource.CreateCommand("select to_regclass('schema_migrations') is not null");
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            return 0;
+        }
+
+        await using var command = dataSource.CreateCommand("select coalesce(max(version), 0) from schema_migrations");
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static List<Migration> LoadEmbedded()
