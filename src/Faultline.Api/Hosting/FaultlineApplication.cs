@@ -140,6 +140,8 @@ public static class FaultlineApplication
         }
         else
         {
+            // Structured mode is for machines: keep one "Request finished" line per request, with its trace id.
+            logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Information);
             logging.AddJsonConsole(console =>
             {
                 console.IncludeScopes = true;
