@@ -7,6 +7,7 @@ var root = new RootCommand("Faultline: chaos engineering with verified rollback.
 {
     UpCommand.Create(),
     ServerCommand.Create(),
+    PluginsCommand.Create(),
 };
 
 // The host handles SIGINT/SIGTERM itself and must be allowed to stop the database after the server;

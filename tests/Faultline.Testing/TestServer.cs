@@ -51,6 +51,11 @@ public sealed class TestServer : IAsyncDisposable
             RateLimit = limits,
             MaxRequestBodyBytes = maxBodyBytes ?? 1024 * 1024,
             MinimumLogLevel = LogLevel.Warning,
+            Plugins = new Engine.Plugins.PluginHostOptions
+            {
+                SearchPaths = [Path.Combine(RepositoryRoot.Path, "artifacts", "plugins")],
+                StateRoot = Path.Combine(Path.GetTempPath(), $"faultline-test-state-{Guid.NewGuid():N}"),
+            },
         };
         var app = FaultlineApplication.Build(options);
         var token = ApiKeyToken.Create();

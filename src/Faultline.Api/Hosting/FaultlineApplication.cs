@@ -6,11 +6,13 @@ using Faultline.Api.Features.Audit;
 using Faultline.Api.Features.Health;
 using Faultline.Api.Features.Members;
 using Faultline.Api.Features.Organizations;
+using Faultline.Api.Features.Plugins;
 using Faultline.Api.Features.Teams;
 using Faultline.Api.Http;
 using Faultline.Api.Observability;
 using Faultline.Api.OpenApi;
 using Faultline.Api.Problems;
+using Faultline.Engine.Plugins;
 using Faultline.Observability;
 using Faultline.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -44,6 +46,9 @@ public static class FaultlineApplication
         builder.Services.AddFaultlineServices(options);
 
         var app = builder.Build();
+
+        // Plugins load at start, so a broken one is reported in the log and at /api/v1/plugins right away.
+        _ = app.Services.GetRequiredService<PluginCatalog>();
         app.UseFaultlinePipeline();
         app.MapFaultlineEndpoints();
         return app;
@@ -53,6 +58,8 @@ public static class FaultlineApplication
     {
         services.AddSingleton(TimeProvider.System);
         services.AddFaultlineStorage(options.ConnectionString);
+        services.AddSingleton(options.Plugins);
+        services.AddSingleton<PluginCatalog>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -117,7 +124,8 @@ public static class FaultlineApplication
             .MapTeamEndpoints()
             .MapMemberEndpoints()
             .MapApiKeyEndpoints()
-            .MapAuditEndpoints();
+            .MapAuditEndpoints()
+            .MapPluginEndpoints();
         return app;
     }
 

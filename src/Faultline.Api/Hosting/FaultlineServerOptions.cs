@@ -17,6 +17,9 @@ public sealed class FaultlineServerOptions
     public string LogFormat { get; init; } = "json";
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Where plugins are loaded from and how long their calls may take.</summary>
+    public Engine.Plugins.PluginHostOptions Plugins { get; init; } = new();
 }
 
 /// <summary>A token bucket per API key (per source address for unauthenticated requests).</summary>

@@ -1,4 +1,3 @@
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -22,12 +21,12 @@ public static class OpenTelemetrySetup
         }
 
         var resource = ResourceBuilder.CreateDefault().AddService("faultline", serviceVersion: typeof(OpenTelemetrySetup).Assembly.GetName().Version?.ToString());
-        services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
+        services.AddSingleton(_ => OpenTelemetry.Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(FaultlineTelemetry.ActivitySourceNames)
             .AddOtlpExporter()
             .Build());
-        services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
+        services.AddSingleton(_ => OpenTelemetry.Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
             .AddMeter(FaultlineTelemetry.MeterNames)
             .AddOtlpExporter()

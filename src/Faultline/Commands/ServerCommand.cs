@@ -20,7 +20,7 @@ internal static class ServerCommand
                 return 2;
             }
 
-            return await NodeRunner.RunAsync(ServerSettings.From(connectionString, parse.GetValue(host)!, parse.GetValue(port), "json"), cancellationToken);
+            return await NodeRunner.RunAsync(ServerSettings.From(connectionString, parse.GetValue(host)!, parse.GetValue(port), "json", ServerSettings.StateDirectory()), cancellationToken);
         });
         return command;
     }

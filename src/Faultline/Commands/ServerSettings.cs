@@ -1,12 +1,13 @@
 using System.Globalization;
 using Faultline.Api.Hosting;
+using Faultline.Engine.Plugins;
 
 namespace Faultline.Commands;
 
 /// <summary>Server settings from the environment, so containers and CI can configure nodes without flags.</summary>
 internal static class ServerSettings
 {
-    public static FaultlineServerOptions From(string connectionString, string host, int port, string defaultLogFormat) => new()
+    public static FaultlineServerOptions From(string connectionString, string host, int port, string defaultLogFormat, string stateDirectory) => new()
     {
         ConnectionString = connectionString,
         Urls = [$"http://{host}:{port.ToString(CultureInfo.InvariantCulture)}"],
@@ -17,7 +18,25 @@ internal static class ServerSettings
             Burst = IntFromEnvironment("FAULTLINE_RATE_LIMIT_BURST", 200),
         },
         MaxRequestBodyBytes = IntFromEnvironment("FAULTLINE_MAX_BODY_BYTES", 1024 * 1024),
+        Plugins = new PluginHostOptions
+        {
+            SearchPaths = PluginSearchPaths(),
+            StateRoot = Path.Combine(stateDirectory, "plugins"),
+        },
     };
+
+    /// <summary>The plugins folder next to the executable, then every folder of FAULTLINE_PLUGIN_PATH (colon-separated).</summary>
+    public static IReadOnlyList<string> PluginSearchPaths() =>
+    [
+        Path.Combine(AppContext.BaseDirectory, "plugins"),
+        .. (Environment.GetEnvironmentVariable("FAULTLINE_PLUGIN_PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Path.GetFullPath),
+    ];
+
+    /// <summary>State that must survive restarts (plugin markers and journals): FAULTLINE_STATE_DIR, or beside the executable.</summary>
+    public static string StateDirectory(string? fallback = null) =>
+        Path.GetFullPath(Environment.GetEnvironmentVariable("FAULTLINE_STATE_DIR") ?? fallback ?? Path.Combine(AppContext.BaseDirectory, "state"));
 
     public static int IntFromEnvironment(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : fallback;

@@ -25,7 +25,7 @@ internal static class UpCommand
         if (!string.IsNullOrWhiteSpace(external))
         {
             Console.WriteLine("Using the PostgreSQL of FAULTLINE_DB.");
-            return await NodeRunner.RunAsync(ServerSettings.From(external, host, port, "text"), cancellationToken);
+            return await NodeRunner.RunAsync(ServerSettings.From(external, host, port, "text", ServerSettings.StateDirectory(Path.Combine(dataDir, "state"))), cancellationToken);
         }
 
         EmbeddedPostgres database;
@@ -43,7 +43,9 @@ internal static class UpCommand
         try
         {
             Console.WriteLine($"PostgreSQL is listening on 127.0.0.1:{database.Port}.");
-            return await NodeRunner.RunAsync(ServerSettings.From(database.ConnectionString("postgres"), host, port, "text"), cancellationToken);
+            return await NodeRunner.RunAsync(
+                ServerSettings.From(database.ConnectionString("postgres"), host, port, "text", ServerSettings.StateDirectory(Path.Combine(dataDir, "state"))),
+                cancellationToken);
         }
         finally
         {

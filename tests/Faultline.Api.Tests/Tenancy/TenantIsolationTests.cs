@@ -46,6 +46,10 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         ["GET /api/v1/api-keys/{keyId}"] = (Expect.NotFound, null),
         ["DELETE /api/v1/api-keys/{keyId}"] = (Expect.NotFound, null),
         ["GET /api/v1/audit-events/"] = (Expect.OwnScope, null),
+
+        // Installed plugins are the platform's, the same for every organization.
+        ["GET /api/v1/plugins/"] = (Expect.OwnScope, null),
+        ["GET /api/v1/plugins/{pluginId}"] = (Expect.OwnScope, null),
     };
 
     [Fact]
@@ -56,7 +60,7 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         var memberResponse = await Owner.PostJsonAsync($"/api/v1/teams/{teamA}/members", new { email = "a-member@example.com", role = "admin" });
         var memberA = (await memberResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
         var (keyA, _) = await CreateKeyAsync(Owner, "a-secret-key", "admin");
-        var ids = new Dictionary<string, Guid> { ["teamId"] = teamA, ["memberId"] = memberA, ["keyId"] = keyA };
+        var ids = new Dictionary<string, string> { ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process" };
         var secrets = new[] { teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key" };
         var stateOfA = await SnapshotOfAAsync();
 
@@ -80,7 +84,7 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
                 continue;
             }
 
-            var path = Placeholder().Replace(pattern, match => ids[match.Groups[1].Value].ToString());
+            var path = Placeholder().Replace(pattern, match => ids[match.Groups[1].Value]);
             var response = await clientB.SendRawAsync(new HttpMethod(method), path, @case.Body, ifMatch: method is "PATCH" or "DELETE" ? "\"1\"" : null);
             var body = await response.Content.ReadAsStringAsync();
             var status = (int)response.StatusCode;
