@@ -1,0 +1,6 @@
+namespace Fixture.CommonLib;
+
+public static class SharedLibrary
+{
+    public static string Version => "2";
+}
