@@ -1,4 +1,5 @@
 using Faultline.Storage.Audit;
+using Faultline.Storage.Experiments;
 using Faultline.Storage.Idempotency;
 using Faultline.Storage.Migrations;
 using Faultline.Storage.Tenancy;
@@ -25,6 +26,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<AuditLogStore>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddSingleton<ExperimentStore>();
         return services;
     }
 }

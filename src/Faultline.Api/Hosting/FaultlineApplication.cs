@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Faultline.Api.Auth;
 using Faultline.Api.Features.ApiKeys;
 using Faultline.Api.Features.Audit;
+using Faultline.Api.Features.Experiments;
 using Faultline.Api.Features.Health;
 using Faultline.Api.Features.Members;
 using Faultline.Api.Features.Organizations;
@@ -60,6 +61,7 @@ public static class FaultlineApplication
         services.AddFaultlineStorage(options.ConnectionString);
         services.AddSingleton(options.Plugins);
         services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<ExperimentDocuments>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -125,7 +127,8 @@ public static class FaultlineApplication
             .MapMemberEndpoints()
             .MapApiKeyEndpoints()
             .MapAuditEndpoints()
-            .MapPluginEndpoints();
+            .MapPluginEndpoints()
+            .MapExperimentEndpoints();
         return app;
     }
 

@@ -28,7 +28,7 @@ public static class SpecDocument
         JsonNode? root;
         try
         {
-            root = trimmed.StartsWith('{') ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) : FromYaml(text);
+            root = trimmed.StartsWith('{') ? JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false }) : FromYaml(text);
         }
         catch (JsonException exception)
         {

@@ -152,8 +152,14 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         var teamId = await CreateTeamAsync(Owner, $"seed-{Guid.NewGuid():N}");
         var member = await Owner.PostJsonAsync($"/api/v1/teams/{teamId}/members", new { email = "seed@example.com", role = "viewer" });
         var (keyId, _) = await CreateKeyAsync(Owner, "seed", "viewer");
+        var experiment = await Owner.SendRawAsync(
+            HttpMethod.Post, "/api/v1/experiments", Features.Experiments.ExperimentDocumentsForTests.PauseProcess($"seed-{Guid.NewGuid():N}"), "application/yaml");
+        _experimentId = (await experiment.ReadJsonAsync()).GetProperty("id").GetGuid();
         return (teamId, (await member.ReadJsonAsync()).GetProperty("id").GetGuid(), keyId);
     }
+
+    /// <summary>An existing experiment, so broken replacements are refused for their body, not for a missing target.</summary>
+    private Guid _experimentId;
 
     private async Task<string> CountEverythingAsync() => string.Join(",",
         await Server.ScalarAsync<long>("select count(*) from organizations"),
@@ -162,6 +168,7 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         await Server.ScalarAsync<long>("select count(*) from api_keys"),
         await Server.ScalarAsync<long>("select count(*) from audit_events"),
         await Server.ScalarAsync<long>("select count(*) from idempotency_records"),
+        await Server.ScalarAsync<long>("select count(*) from experiments"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from teams"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(role || version, ',' order by id), '') from members"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from organizations"));
@@ -171,11 +178,12 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
             .Where(e => e.RoutePattern.RawText?.StartsWith(FaultlineApplication.ApiPrefix, StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (e, m, e.RoutePattern.RawText!)));
 
-    private static string Fill(string pattern, Guid teamId, Guid memberId, Guid keyId) => Placeholder().Replace(pattern, match => match.Groups[1].Value switch
+    private string Fill(string pattern, Guid teamId, Guid memberId, Guid keyId) => Placeholder().Replace(pattern, match => match.Groups[1].Value switch
     {
         "teamId" => teamId.ToString(),
         "memberId" => memberId.ToString(),
         "keyId" => keyId.ToString(),
+        "experimentId" => _experimentId.ToString(),
         var other => throw new InvalidOperationException($"No value for route parameter {other}: extend {nameof(Fill)}."),
     });
 

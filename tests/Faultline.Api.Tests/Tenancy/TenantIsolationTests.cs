@@ -47,6 +47,14 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         ["DELETE /api/v1/api-keys/{keyId}"] = (Expect.NotFound, null),
         ["GET /api/v1/audit-events/"] = (Expect.OwnScope, null),
 
+        ["GET /api/v1/experiments/"] = (Expect.OwnScope, null),
+        ["GET /api/v1/experiments/schema"] = (Expect.OwnScope, null),
+        ["POST /api/v1/experiments/"] = (Expect.OwnScope, Features.Experiments.ExperimentDocumentsForTests.PauseProcess("b-experiment")),
+        ["POST /api/v1/experiments/validate"] = (Expect.OwnScope, Features.Experiments.ExperimentDocumentsForTests.PauseProcess("b-check")),
+        ["GET /api/v1/experiments/{experimentId}"] = (Expect.NotFound, null),
+        ["PUT /api/v1/experiments/{experimentId}"] = (Expect.NotFound, Features.Experiments.ExperimentDocumentsForTests.PauseProcess("hijacked")),
+        ["DELETE /api/v1/experiments/{experimentId}"] = (Expect.NotFound, null),
+
         // Installed plugins are the platform's, the same for every organization.
         ["GET /api/v1/plugins/"] = (Expect.OwnScope, null),
         ["GET /api/v1/plugins/{pluginId}"] = (Expect.OwnScope, null),
@@ -60,8 +68,10 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         var memberResponse = await Owner.PostJsonAsync($"/api/v1/teams/{teamA}/members", new { email = "a-member@example.com", role = "admin" });
         var memberA = (await memberResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
         var (keyA, _) = await CreateKeyAsync(Owner, "a-secret-key", "admin");
-        var ids = new Dictionary<string, string> { ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process" };
-        var secrets = new[] { teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key" };
+        var experimentResponse = await Owner.SendRawAsync(HttpMethod.Post, "/api/v1/experiments", Features.Experiments.ExperimentDocumentsForTests.PauseProcess("a-secret-experiment"), "application/yaml");
+        var experimentA = (await experimentResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var ids = new Dictionary<string, string> { ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process", ["experimentId"] = experimentA.ToString() };
+        var secrets = new[] { teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key", experimentA.ToString(), "a-secret-experiment" };
         var stateOfA = await SnapshotOfAAsync();
 
         var (_, ownerB) = await CreateTenantAsync("Organization B");
@@ -85,7 +95,8 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
             }
 
             var path = Placeholder().Replace(pattern, match => ids[match.Groups[1].Value]);
-            var response = await clientB.SendRawAsync(new HttpMethod(method), path, @case.Body, ifMatch: method is "PATCH" or "DELETE" ? "\"1\"" : null);
+            var contentType = @case.Body?.StartsWith("apiVersion", StringComparison.Ordinal) == true ? "application/yaml" : "application/json";
+            var response = await clientB.SendRawAsync(new HttpMethod(method), path, @case.Body, contentType, ifMatch: method is "PATCH" or "PUT" or "DELETE" ? "\"1\"" : null);
             var body = await response.Content.ReadAsStringAsync();
             var status = (int)response.StatusCode;
 
@@ -124,7 +135,8 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version, ',' order by id), '') from teams where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || email || ':' || role || ':' || version, ',' order by id), '') from members where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || coalesce(revoked_at::text, 'active'), ',' order by id), '') from api_keys where organization_id = '{org}'"),
-            await Server.ScalarAsync<string>($"select name || ':' || version from organizations where id = '{org}'"));
+            await Server.ScalarAsync<string>($"select name || ':' || version from organizations where id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version, ',' order by id), '') from experiments where organization_id = '{org}'"));
     }
 
     /// <summary>"{teamId:guid}" → "{teamId}", so cases read like the API reference.</summary>
