@@ -109,6 +109,7 @@ public static class FaultlineApplication
             ui.SwaggerEndpoint($"/openapi/{OpenApiSetup.DocumentName}.json", "Faultline API v1");
         });
         app.UseRouting();
+        app.UseMiddleware<HttpActivityEnricher>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -28,6 +28,9 @@ public static class FaultlineTelemetry
         "Npgsql",
     ];
 
-    /// <summary>Trace sources with built-in instrumentation (the instrumentation packages do not restore here).</summary>
-    public static readonly string[] ActivitySourceNames = [Name, "Microsoft.AspNetCore", "System.Net.Http", "Npgsql"];
+    /// <summary>
+    /// Trace sources with built-in instrumentation (the instrumentation packages do not restore here). ASP.NET
+    /// Core's is matched by prefix: the exact name alone did not yield request spans with OpenTelemetry 1.20.
+    /// </summary>
+    public static readonly string[] ActivitySourceNames = [Name, "Microsoft.AspNetCore*", "System.Net.Http", "Npgsql"];
 }
