@@ -1,3 +1,4 @@
+using Faultline.Sdk.Testing;
 using System.Text.Json;
 using Faultline.Engine.Plugins;
 using Faultline.Sdk.Metrics;

@@ -1,3 +1,4 @@
+using Faultline.Sdk.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using Faultline.Sdk.Injection;

@@ -3,10 +3,10 @@ using Faultline.Sdk.Injection;
 using Faultline.Sdk.Metrics;
 using Faultline.Sdk.Plugins;
 
-namespace Faultline.Plugins.Http.Tests;
+namespace Faultline.Sdk.Testing;
 
 /// <summary>Keeps what a plugin registers, to check Register without loading the plugin into a host.</summary>
-internal sealed class RecordingRegistrar : IPluginRegistrar
+public sealed class RecordingRegistrar : IPluginRegistrar
 {
     public List<IFaultInjector> Injectors { get; } = [];
 

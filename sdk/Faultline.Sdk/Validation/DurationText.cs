@@ -2,15 +2,15 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Faultline.Plugins.Http;
+namespace Faultline.Sdk.Validation;
 
 /// <summary>
 /// Durations as experiments write them (<c>200ms</c>, <c>1.5s</c>, <c>1m30s</c>; units ns, us, µs, ms, s, m, h).
-/// A plugin may reference nothing of the host but the SDK, so this mirrors the host's grammar rather than
-/// sharing its parser. <see cref="Pattern"/> is the same grammar for the JSON Schema, so schema and
-/// validation agree. A bare number is refused: "200" could mean anything.
+/// The one grammar of Faultline: the host reads experiments with it and plugins validate their parameters with
+/// it; <see cref="Pattern"/> is the same grammar for JSON Schemas, so a schema and its validation agree.
+/// A bare number is refused: "200" could mean anything.
 /// </summary>
-internal static partial class DurationText
+public static partial class DurationText
 {
     /// <summary>
     /// ASCII digits only, as in the ECMAScript regular expressions of JSON Schema; no backslashes, so the pattern
