@@ -92,6 +92,15 @@ public sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
+        var stateRoot = Services.GetRequiredService<Engine.Plugins.PluginHostOptions>().StateRoot;
         await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(stateRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Nothing was ever written there.
+        }
     }
 }
