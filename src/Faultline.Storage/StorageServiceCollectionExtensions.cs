@@ -1,4 +1,5 @@
 using Faultline.Storage.Audit;
+using Faultline.Storage.Cluster;
 using Faultline.Storage.Experiments;
 using Faultline.Storage.Idempotency;
 using Faultline.Storage.Migrations;
@@ -17,6 +18,9 @@ public static class StorageServiceCollectionExtensions
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             builder.ConnectionStringBuilder.ApplicationName ??= "faultline";
+
+            // A paused node must not hold a fenced lease row's lock forever inside an idle transaction.
+            builder.ConnectionStringBuilder.Options ??= "-c idle_in_transaction_session_timeout=30000";
             return builder.Build();
         });
         services.AddSingleton<MigrationRunner>();
@@ -27,6 +31,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<AuditLogStore>();
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<ExperimentStore>();
+        services.AddSingleton<NodeStore>();
+        services.AddSingleton<LeaseStore>();
+        services.AddSingleton<ClusterNotifications>();
         return services;
     }
 }
