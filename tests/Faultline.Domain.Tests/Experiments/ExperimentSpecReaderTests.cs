@@ -6,33 +6,8 @@ namespace Faultline.Domain.Tests.Experiments;
 
 public sealed class ExperimentSpecReaderTests
 {
-    /// <summary>The experiment of the design brief, as a user would write it.</summary>
-    public const string PaymentLatency = """
-        apiVersion: faultline.dev/v1
-        kind: Experiment
-        metadata: { name: payment-latency, team: payments }
-        spec:
-          hypothesis: Checkout keeps < 1% errors and p99 < 200 ms while payment-service is 200 ms slower.
-          steadyState:
-            - name: checkout-errors
-              provider: prometheus
-              query: sum(rate(http_requests_total{app="checkout",code=~"5.."}[1m])) / sum(rate(http_requests_total{app="checkout"}[1m]))
-              tolerance: { lessThan: 0.01 }
-          guardrails:
-            - name: abort-on-errors
-              provider: prometheus
-              query: sum(rate(http_requests_total{app="checkout",code=~"5.."}[1m]))
-              tolerance: { lessThan: 0.05 }
-              every: 1s
-              onProviderError: abort
-          method:
-            - fault: network.delay
-              selector: { namespaces: [payment-prod], labels: { app: payment-service } }
-              mode: all
-              params: { latency: 200ms, jitter: 50ms, correlation: 100 }
-              duration: 300s
-          schedule: { cron: "@every 10m", concurrency: forbid }
-        """;
+    /// <summary>The experiment of the design brief, as shipped in examples/.</summary>
+    public static readonly string PaymentLatency = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "examples", "payment-latency.yaml"));
 
     [Fact]
     public void The_design_brief_experiment_reads_completely()

@@ -11,11 +11,13 @@ public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(
     [Fact]
     public async Task The_design_brief_experiment_is_stored_as_written_and_normalized_with_warnings_about_missing_plugins()
     {
+        var payments = await CreateTeamAsync(Owner, "payments");
         var response = await PostAsync(Owner, ExperimentDocumentsForTests.PaymentLatency);
         var body = await response.ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("faultline", body.GetProperty("sourceFormat").GetString());
+        Assert.Equal(payments, body.GetProperty("teamId").GetGuid());
         Assert.Equal(ExperimentDocumentsForTests.PaymentLatency, body.GetProperty("source").GetString());
         var fault = body.GetProperty("spec").GetProperty("spec").GetProperty("method")[0];
         Assert.Equal("network.delay", fault.GetProperty("fault").GetString());
@@ -134,6 +136,7 @@ public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(
     [Fact]
     public async Task The_served_schema_accepts_the_brief_and_refuses_what_the_reader_refuses()
     {
+        await CreateTeamAsync(Owner, "payments");
         var response = await Owner.GetAsync("/api/v1/experiments/schema");
         var schema = await JsonSchema.FromJsonAsync(await response.Content.ReadAsStringAsync(), TestContext.Current.CancellationToken);
         var brief = await (await SendAsync(Owner, HttpMethod.Post, "/api/v1/experiments/validate", ExperimentDocumentsForTests.PaymentLatency)).ReadJsonAsync();
