@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Faultline.Api.Auth;
 using Faultline.Api.Features.ApiKeys;
 using Faultline.Api.Features.Audit;
+using Faultline.Api.Features.Cluster;
 using Faultline.Api.Features.Experiments;
 using Faultline.Api.Features.Health;
 using Faultline.Api.Features.Members;
@@ -59,6 +60,7 @@ public static class FaultlineApplication
     {
         services.AddSingleton(TimeProvider.System);
         services.AddFaultlineStorage(options.ConnectionString);
+        services.AddSingleton(options);
         services.AddSingleton(options.Plugins);
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<ExperimentDocuments>();
@@ -129,7 +131,8 @@ public static class FaultlineApplication
             .MapApiKeyEndpoints()
             .MapAuditEndpoints()
             .MapPluginEndpoints()
-            .MapExperimentEndpoints();
+            .MapExperimentEndpoints()
+            .MapClusterEndpoints();
         return app;
     }
 

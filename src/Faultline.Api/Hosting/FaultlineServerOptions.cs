@@ -18,6 +18,9 @@ public sealed class FaultlineServerOptions
 
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>How often a node tells the others it is alive; three missed beats make it dead.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Where plugins are loaded from and how long their calls may take.</summary>
     public Engine.Plugins.PluginHostOptions Plugins { get; init; } = new();
 }

@@ -82,4 +82,26 @@ public sealed class NodeStore(NpgsqlDataSource dataSource) : StoreBase(dataSourc
             cancellationToken: cancellationToken));
         return rows.AsList();
     }
+
+    /// <summary>
+    /// Every node with its status as the database clock judges it: stopped (said goodbye), live (heartbeat within
+    /// <paramref name="ttl"/>) or dead (silent for longer: its runs are to be taken over).
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterNodeStatus>> ListWithStatusAsync(TimeSpan ttl, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ClusterNodeStatus>(new CommandDefinition(
+            """
+            select id, address, started_at as StartedAt, heartbeat_at as HeartbeatAt, stopped_at as StoppedAt,
+                   case when stopped_at is not null then 'stopped'
+                        when heartbeat_at > now() - @ttl then 'live'
+                        else 'dead' end as Status
+            from cluster_nodes
+            order by (stopped_at is not null), heartbeat_at desc
+            limit @limit
+            """,
+            new { ttl, limit },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
 }

@@ -18,6 +18,7 @@ internal static class ServerSettings
             Burst = IntFromEnvironment("FAULTLINE_RATE_LIMIT_BURST", 200),
         },
         MaxRequestBodyBytes = IntFromEnvironment("FAULTLINE_MAX_BODY_BYTES", 1024 * 1024),
+        HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Max(100, IntFromEnvironment("FAULTLINE_HEARTBEAT_MS", 5000))),
         Plugins = new PluginHostOptions
         {
             SearchPaths = PluginSearchPaths(),

@@ -55,6 +55,9 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         ["PUT /api/v1/experiments/{experimentId}"] = (Expect.NotFound, Features.Experiments.ExperimentDocumentsForTests.PauseProcess("hijacked")),
         ["DELETE /api/v1/experiments/{experimentId}"] = (Expect.NotFound, null),
 
+        // The platform's own nodes are shown to the operator organization only.
+        ["GET /api/v1/cluster/nodes"] = (Expect.Forbidden, null),
+
         // Installed plugins are the platform's, the same for every organization.
         ["GET /api/v1/plugins/"] = (Expect.OwnScope, null),
         ["GET /api/v1/plugins/{pluginId}"] = (Expect.OwnScope, null),
