@@ -36,6 +36,14 @@ internal static class ExpiryWatchdog
         }
 
         using var watchdog = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start the expiry watchdog.");
+
+        // Until setsid has exec'd the shell, the child still shows the host's command line, and a stop that
+        // looks for the path would miss it. Return only once the watchdog can be found the way it is stopped.
+        var deadline = Environment.TickCount64 + 2000;
+        while (!Find(path).Contains(watchdog.Id) && !watchdog.HasExited && Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(1);
+        }
     }
 
     /// <summary>Stops the watchdog of <paramref name="path"/> (and its sleep), if one is still waiting.</summary>
