@@ -1,65 +1,16 @@
-using Dapper;
-using Faultline.Storage.Common;
 using Npgsql;
+using Faultline.Storage.Common;
 
 namespace Faultline.Storage.Tests;
 
-/// <summary>
-/// A fresh database of its own for each test (migrated unless the test says otherwise) and a pooled data
-/// source over it, plus raw SQL helpers that assert what is stored without going through the stores.
-/// </summary>
-public abstract class StorageTest(PostgresServer postgres, bool migrated = true) : IAsyncLifetime
+/// <summary>A database per test class (see <see cref="DatabaseTest"/>) and helpers for the stores' own tables.</summary>
+public abstract class StorageTest(PostgresServer postgres, bool migrated = true) : DatabaseTest(postgres, migrated)
 {
     /// <summary>Tables whose contents together are "the state" a refused write must leave untouched.</summary>
     private static readonly string[] TenancyTables = ["organizations", "teams", "members", "api_keys", "audit_events", "idempotency_records"];
 
-    private NpgsqlDataSource? _dataSource;
-
-    protected PostgresServer Postgres { get; } = postgres;
-
-    protected string ConnectionString { get; private set; } = "";
-
-    protected NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("The test database has not been created.");
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>An actor as the API would describe one.</summary>
     protected static AuditContext Actor { get; } = new(Guid.Parse("0196f1a0-0000-7000-8000-0000000000ac"), "test-key", "req-42", "127.0.0.1");
-
-    public virtual async ValueTask InitializeAsync()
-    {
-        ConnectionString = await Postgres.CreateDatabaseAsync(GetType().Name, migrated);
-        _dataSource = NpgsqlDataSource.Create(ConnectionString);
-    }
-
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_dataSource is not null)
-        {
-            await _dataSource.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
-
-    protected async Task<T> ScalarAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = await DataSource.OpenConnectionAsync(Ct);
-        return await connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: Ct))
-            ?? throw new InvalidOperationException($"No value from: {sql}");
-    }
-
-    protected async Task<int> ExecuteAsync(string sql, object? parameters = null)
-    {
-        await using var connection = await DataSource.OpenConnectionAsync(Ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: Ct));
-    }
-
-    protected async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
-    {
-        await using var connection = await DataSource.OpenConnectionAsync(Ct);
-        return (await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: Ct))).ToList();
-    }
 
     /// <summary>Inserts an organization directly, so store tests do not depend on the organization store.</summary>
     protected async Task<Guid> CreateOrganizationAsync(string name)
