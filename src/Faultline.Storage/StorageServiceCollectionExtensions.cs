@@ -34,6 +34,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<NodeStore>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<ClusterNotifications>();
+        services.AddSingleton<Runs.RunStore>();
+        services.AddSingleton<Experiments.ScheduleStore>();
+        services.AddSingleton<Policies.PolicyStore>();
+        services.AddSingleton<Policies.HaltStore>();
         return services;
     }
 }

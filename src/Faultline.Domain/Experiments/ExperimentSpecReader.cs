@@ -202,7 +202,7 @@ public static partial class ExperimentSpecReader
         var injector = reader.Text(step, injectorField, $"{path}.{injectorField}", required: true, maxLength: 100);
         if (injector is not null && !InjectorPattern().IsMatch(injector))
         {
-            reader.Errors.Add($"{path}.{injectorField}", "must be an injector name such as network.delay.");
+            reader.Errors.Add($"{path}.{injectorField}", "must be an injector name such as network.delay or noop.");
         }
 
         var parameters = step["params"] switch
@@ -431,6 +431,6 @@ public static partial class ExperimentSpecReader
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)+$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$")]
     private static partial Regex InjectorPattern();
 }

@@ -37,6 +37,18 @@ public static class RunLifecycle
         _ => RunState.Completed,
     };
 
+    public static RunState Parse(string name) => name switch
+    {
+        "pending" => RunState.Pending,
+        "checking-steady-state" => RunState.CheckingSteadyState,
+        "injecting" => RunState.Injecting,
+        "observing" => RunState.Observing,
+        "rolling-back" => RunState.RollingBack,
+        "verifying-recovery" => RunState.VerifyingRecovery,
+        "completed" => RunState.Completed,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a run state."),
+    };
+
     public static string Name(RunState state) => state switch
     {
         RunState.Pending => "pending",

@@ -4,7 +4,7 @@ namespace Faultline.Domain.Tenancy;
 /// The authenticated party behind a request: one API key of one organization, optionally bound to a team.
 /// Every query the API makes is scoped by <see cref="OrganizationId"/>.
 /// </summary>
-public sealed record Caller(Guid OrganizationId, Guid KeyId, string KeyName, Role Role, Guid? TeamId, bool IsOperatorOrganization)
+public sealed record Caller(Guid OrganizationId, Guid KeyId, string KeyName, Role Role, Guid? TeamId, bool IsOperatorOrganization, bool IsApprover = false)
 {
     /// <summary>A key bound to no team acts for the whole organization.</summary>
     public bool IsOrganizationWide => TeamId is null;

@@ -44,11 +44,11 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource) : StoreBase(dat
             {
                 var created = await connection.QuerySingleAsync<ExperimentRecord>(
                     $"""
-                    insert into experiments (id, organization_id, team_id, name, source_format, source_text, spec)
-                    values (@id, @organizationId, @teamId, @name, @sourceFormat, @sourceText, @spec::jsonb)
+                    insert into experiments (id, organization_id, team_id, name, source_format, source_text, spec, schedule_cron, schedule_concurrency)
+                    values (@id, @organizationId, @teamId, @name, @sourceFormat, @sourceText, @spec::jsonb, @scheduleCron, @scheduleConcurrency)
                     returning {Columns}
                     """,
-                    new { id = Guid.CreateVersion7(), organizationId, teamId = document.TeamId, name = document.Name, sourceFormat = document.SourceFormat, sourceText = document.SourceText, spec = document.Spec },
+                    WithDocument(document, new { id = Guid.CreateVersion7(), organizationId }),
                     transaction);
                 await AppendAuditAsync(connection, transaction, organizationId, audit, "experiment.created", "experiment", created.Id.ToString(),
                     new { name = document.Name, teamId = document.TeamId, sourceFormat = document.SourceFormat });
@@ -85,11 +85,13 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource) : StoreBase(dat
                 var updated = await connection.QuerySingleAsync<ExperimentRecord>(
                     $"""
                     update experiments set team_id = @teamId, name = @name, source_format = @sourceFormat, source_text = @sourceText,
-                           spec = @spec::jsonb, updated_at = now(), version = version + 1
+                           spec = @spec::jsonb, updated_at = now(), version = version + 1,
+                           schedule_cron = @scheduleCron, schedule_concurrency = @scheduleConcurrency,
+                           next_fire_at = case when schedule_cron is not distinct from @scheduleCron then next_fire_at end
                     where organization_id = @organizationId and id = @experimentId
                     returning {Columns}
                     """,
-                    new { organizationId, experimentId, teamId = document.TeamId, name = document.Name, sourceFormat = document.SourceFormat, sourceText = document.SourceText, spec = document.Spec },
+                    WithDocument(document, new { organizationId, experimentId }),
                     transaction);
                 await AppendAuditAsync(connection, transaction, organizationId, audit, "experiment.updated", "experiment", experimentId.ToString(),
                     Changes(("name", current.Name, document.Name), ("teamId", current.TeamId, document.TeamId), ("sourceFormat", current.SourceFormat, document.SourceFormat),
@@ -126,6 +128,14 @@ public sealed class ExperimentStore(NpgsqlDataSource dataSource) : StoreBase(dat
         }, cancellationToken);
 
     /// <summary>The team of the caller's organization with this name, for experiments that name their team.</summary>
+    // The document's fields by name (@teamId, @name, @spec, @scheduleCron...) plus the statement's own.
+    private static DynamicParameters WithDocument(ExperimentDocument document, object others)
+    {
+        var parameters = new DynamicParameters(others);
+        parameters.AddDynamicParams(document);
+        return parameters;
+    }
+
     public async Task<Guid?> FindTeamIdAsync(Guid organizationId, string teamName, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);

@@ -9,7 +9,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource) : StoreBase(dataSou
 {
     private const string Columns =
         "id, organization_id as OrganizationId, team_id as TeamId, name, role, lookup, created_by as CreatedBy, created_at as CreatedAt, " +
-        "expires_at as ExpiresAt, revoked_at as RevokedAt, last_used_at as LastUsedAt";
+        "expires_at as ExpiresAt, revoked_at as RevokedAt, last_used_at as LastUsedAt, approver";
 
     /// <summary>Keys of one organization; <paramref name="onlyTeamId"/> narrows a team-bound caller to its team's keys.</summary>
     public async Task<Page<ApiKeyRecord>> ListAsync(Guid organizationId, Guid? onlyTeamId, Guid? after, int limit, CancellationToken cancellationToken)
@@ -86,7 +86,7 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource) : StoreBase(dataSou
         return await connection.QuerySingleOrDefaultAsync<ApiKeyCredential>(new CommandDefinition(
             """
             select k.id, k.organization_id as OrganizationId, k.team_id as TeamId, k.name, k.role, k.token_hash as TokenHash,
-                   k.expires_at as ExpiresAt, k.revoked_at as RevokedAt, k.last_used_at as LastUsedAt, o.is_operator as IsOperatorOrganization
+                   k.expires_at as ExpiresAt, k.revoked_at as RevokedAt, k.last_used_at as LastUsedAt, o.is_operator as IsOperatorOrganization, k.approver
             from api_keys k join organizations o on o.id = k.organization_id
             where k.lookup = @lookup
             """,
@@ -112,10 +112,10 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource) : StoreBase(dataSou
         var id = Guid.CreateVersion7();
         await connection.ExecuteAsync(
             """
-            insert into api_keys (id, organization_id, team_id, name, role, lookup, token_hash, created_by, expires_at)
-            values (@id, @organizationId, @teamId, @name, @role, @lookup, @tokenHash, @createdBy, @expiresAt)
+            insert into api_keys (id, organization_id, team_id, name, role, lookup, token_hash, created_by, expires_at, approver)
+            values (@id, @organizationId, @teamId, @name, @role, @lookup, @tokenHash, @createdBy, @expiresAt, @approver)
             """,
-            new { id, organizationId, teamId, name = key.Name, role = key.Role.ToName(), lookup = key.Lookup, tokenHash = key.TokenHash, createdBy, expiresAt = key.ExpiresAt },
+            new { id, organizationId, teamId, name = key.Name, role = key.Role.ToName(), lookup = key.Lookup, tokenHash = key.TokenHash, createdBy, expiresAt = key.ExpiresAt, approver = key.Approver },
             transaction);
         return id;
     }

@@ -19,7 +19,8 @@ public sealed record ApiKeyRecord(
     DateTime CreatedAt,
     DateTime? ExpiresAt,
     DateTime? RevokedAt,
-    DateTime? LastUsedAt);
+    DateTime? LastUsedAt,
+    bool Approver);
 
 /// <summary>What authentication needs about a presented key, read in one query.</summary>
 public sealed record ApiKeyCredential(
@@ -32,4 +33,5 @@ public sealed record ApiKeyCredential(
     DateTime? ExpiresAt,
     DateTime? RevokedAt,
     DateTime? LastUsedAt,
-    bool IsOperatorOrganization);
+    bool IsOperatorOrganization,
+    bool Approver);
