@@ -64,6 +64,20 @@ public sealed class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>
+    /// Keeps a lease acquired elsewhere (the run dispatcher claims runs and their leases in one transaction).
+    /// <paramref name="requestedAt"/> is the <see cref="Stopwatch"/> timestamp taken before the acquisition was
+    /// sent: the lease is certain until that moment plus the TTL, never longer.
+    /// </summary>
+    public static LeaseKeeper Adopt(ILeaseProvider provider, ActorLease lease, long requestedAt, LeaseKeeperOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new LeaseKeeper(provider, lease, options, logger, ValidUntil(requestedAt, options.Ttl));
+    }
+
+    /// <summary>
     /// For the actor that learned first: a fenced write matched no row, so the lease is gone whatever the
     /// last renewal said. Stops renewing and cancels <see cref="LeaseLost"/>.
     /// </summary>

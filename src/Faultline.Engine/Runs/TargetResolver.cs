@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Faultline.Domain.Experiments;
+using Faultline.Engine.Plugins;
+using Faultline.Sdk.Targets;
+
+namespace Faultline.Engine.Runs;
+
+/// <summary>
+/// Turns a fault's selector into targets: the candidates (listed by the named target discovery, or the
+/// explicit ids), filtered by every condition of the selector, then the mode's share of them at random.
+/// </summary>
+public sealed class TargetResolver(PluginCatalog catalog)
+{
+    private static readonly JsonElement NoConfiguration = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public async Task<IReadOnlyList<Target>> CandidatesAsync(TargetSelector selector, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (selector.Discovery is { } name)
+        {
+            var discovery = catalog.FindTargetDiscovery(name)
+                ?? throw new TargetResolutionException($"No target discovery named '{name}' is loaded on this node.");
+            var discovered = await discovery.DiscoverAsync(NoConfiguration, cancellationToken);
+            return [.. discovered.Where(target => Matches(selector, target)).OrderBy(target => target.ToString(), StringComparer.Ordinal)];
+        }
+
+        if (selector.Targets.Count == 0)
+        {
+            throw new TargetResolutionException("The selector names no targets and no discovery to list them: add selector.targets or selector.discovery.");
+        }
+
+        return [.. selector.Targets.Select(text => Explicit(selector, text))];
+    }
+
+    /// <summary>The mode's share of <paramref name="candidates"/>, drawn at random (order of the input is irrelevant).</summary>
+    public static IReadOnlyList<Target> Select(IReadOnlyList<Target> candidates, SelectionMode mode, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(random);
+        var count = mode.CountOf(candidates.Count, random);
+        var shuffled = candidates.ToArray();
+        random.Shuffle(shuffled);
+        return [.. shuffled.Take(count).OrderBy(target => target.ToString(), StringComparer.Ordinal)];
+    }
+
+    // An explicit target is "kind/id", or an id whose kind is the selector's only kind. It carries the labels
+    // and the namespace the selector states, so policies judge it by what the experiment claims it is.
+    private static Target Explicit(TargetSelector selector, string text)
+    {
+        string kind;
+        string id;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && slash < text.Length - 1)
+        {
+            kind = text[..slash];
+            id = text[(slash + 1)..];
+        }
+        else if (selector.Kinds.Count == 1)
+        {
+            kind = selector.Kinds[0];
+            id = text;
+        }
+        else
+        {
+            throw new TargetResolutionException(
+                $"The target '{text}' has no kind: write it as kind/id, or give the selector exactly one kind.");
+        }
+
+        if (selector.Kinds.Count > 0 && !selector.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new TargetResolutionException($"The target '{text}' is of kind '{kind}', which the selector's kinds ({string.Join(", ", selector.Kinds)}) exclude.");
+        }
+
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (selector.Namespaces.Count == 1)
+        {
+            attributes["namespace"] = selector.Namespaces[0];
+        }
+
+        return new Target(kind, id, new Dictionary<string, string>(selector.Labels, StringComparer.Ordinal), attributes);
+    }
+
+    private static bool Matches(TargetSelector selector, Target target)
+    {
+        if (selector.Kinds.Count > 0 && !selector.Kinds.Contains(target.Kind, StringComparer.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (selector.Namespaces.Count > 0 && (NamespaceOf(target) is not { } ns || !selector.Namespaces.Contains(ns, StringComparer.Ordinal)))
+        {
+            return false;
+        }
+
+        if (selector.Labels.Any(pair => !target.Labels.TryGetValue(pair.Key, out var value) || !string.Equals(value, pair.Value, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        return selector.Targets.Count == 0
+            || selector.Targets.Any(text => string.Equals(text, target.Id, StringComparison.Ordinal) || string.Equals(text, target.ToString(), StringComparison.Ordinal));
+    }
+
+    public static string? NamespaceOf(Target target) =>
+        target.Attribute("namespace") ?? (target.Labels.TryGetValue("namespace", out var ns) ? ns : null);
+}
