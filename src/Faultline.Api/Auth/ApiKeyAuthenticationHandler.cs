@@ -64,7 +64,7 @@ public sealed class ApiKeyAuthenticationHandler(
             await keys.TouchAsync(credential.Id, Context.RequestAborted);
         }
 
-        var caller = new Caller(credential.OrganizationId, credential.Id, credential.Name, RoleNames.Parse(credential.Role), credential.TeamId, credential.IsOperatorOrganization);
+        var caller = new Caller(credential.OrganizationId, credential.Id, credential.Name, RoleNames.Parse(credential.Role), credential.TeamId, credential.IsOperatorOrganization, credential.Approver);
         return AuthenticateResult.Success(new AuthenticationTicket(FaultlineClaims.ToPrincipal(caller, SchemeName), SchemeName));
     }
 

@@ -12,6 +12,7 @@ public static class FaultlineClaims
     public const string Role = "faultline:role";
     public const string TeamId = "faultline:team";
     public const string Operator = "faultline:operator";
+    public const string Approver = "faultline:approver";
 
     public static ClaimsPrincipal ToPrincipal(Caller caller, string scheme)
     {
@@ -33,6 +34,11 @@ public static class FaultlineClaims
             claims.Add(new Claim(Operator, "true"));
         }
 
+        if (caller.IsApprover)
+        {
+            claims.Add(new Claim(Approver, "true"));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 
@@ -49,7 +55,8 @@ public static class FaultlineClaims
             user.FindFirstValue(KeyName)!,
             RoleNames.Parse(user.FindFirstValue(Role)!),
             team is null ? null : Guid.Parse(team),
-            user.HasClaim(Operator, "true"));
+            user.HasClaim(Operator, "true"),
+            user.HasClaim(Approver, "true"));
     }
 
     public static Role? GetRole(this ClaimsPrincipal user) =>

@@ -5,16 +5,24 @@ using Faultline.Api.Features.ApiKeys;
 using Faultline.Api.Features.Audit;
 using Faultline.Api.Features.Cluster;
 using Faultline.Api.Features.Experiments;
+using Faultline.Api.Features.Halts;
 using Faultline.Api.Features.Health;
 using Faultline.Api.Features.Members;
 using Faultline.Api.Features.Organizations;
 using Faultline.Api.Features.Plugins;
+using Faultline.Api.Features.BlastRadius;
+using Faultline.Api.Features.Runs;
 using Faultline.Api.Features.Teams;
 using Faultline.Api.Http;
 using Faultline.Api.Observability;
 using Faultline.Api.OpenApi;
 using Faultline.Api.Problems;
+using Faultline.Engine.Cluster;
 using Faultline.Engine.Plugins;
+using Faultline.Engine.Runs;
+using Faultline.Storage.Cluster;
+using Faultline.Storage.Policies;
+using Faultline.Storage.Runs;
 using Faultline.Observability;
 using Faultline.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -64,6 +72,8 @@ public static class FaultlineApplication
         services.AddSingleton(options.Plugins);
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<ExperimentDocuments>();
+        services.AddFaultlineEngine(options);
+        services.AddSingleton<RunEventHub>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -83,6 +93,36 @@ public static class FaultlineApplication
                 metrics.Meters.Add(meter);
             }
         });
+        return services;
+    }
+
+    private static IServiceCollection AddFaultlineEngine(this IServiceCollection services, FaultlineServerOptions options)
+    {
+        services.AddSingleton(options.Engine);
+        services.AddSingleton<TargetResolver>();
+        services.AddSingleton<ProbeSampler>();
+        services.AddSingleton<RunPlanner>();
+        services.AddSingleton<ExperimentScheduler>();
+        services.AddSingleton<ILeaseProvider, PostgresLeaseProvider>();
+        services.AddSingleton(provider => new ClusterMembership(
+            new PostgresMembershipTable(provider.GetRequiredService<NodeStore>()),
+            new ClusterMembershipOptions { Address = EngineHostedService.AddressOf(provider, options), HeartbeatInterval = options.HeartbeatInterval },
+            provider.GetRequiredService<ILogger<ClusterMembership>>()));
+        services.AddSingleton(provider => new RunEngineServices(
+            provider.GetRequiredService<ClusterMembership>().NodeId,
+            options.Engine,
+            provider.GetRequiredService<PluginCatalog>(),
+            provider.GetRequiredService<ProbeSampler>(),
+            provider.GetRequiredService<RunPlanner>(),
+            provider.GetRequiredService<RunStore>(),
+            provider.GetRequiredService<HaltStore>(),
+            provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            provider.GetRequiredService<ILeaseProvider>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<RunDispatcher>();
+        services.AddSingleton<EngineNode>();
+        services.AddHostedService<EngineHostedService>();
         return services;
     }
 
@@ -132,7 +172,10 @@ public static class FaultlineApplication
             .MapAuditEndpoints()
             .MapPluginEndpoints()
             .MapExperimentEndpoints()
-            .MapClusterEndpoints();
+            .MapClusterEndpoints()
+            .MapRunEndpoints()
+            .MapHaltEndpoints()
+            .MapPolicyEndpoints();
         return app;
     }
 

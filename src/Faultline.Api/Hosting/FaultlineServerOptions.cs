@@ -23,6 +23,9 @@ public sealed class FaultlineServerOptions
 
     /// <summary>Where plugins are loaded from and how long their calls may take.</summary>
     public Engine.Plugins.PluginHostOptions Plugins { get; init; } = new();
+
+    /// <summary>How this node drives runs: lease TTL, poll interval, per-node cap.</summary>
+    public Engine.Runs.EngineOptions Engine { get; init; } = new();
 }
 
 /// <summary>A token bucket per API key (per source address for unauthenticated requests).</summary>

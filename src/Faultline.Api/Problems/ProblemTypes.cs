@@ -16,6 +16,8 @@ public static class ProblemTypes
     public const string Forbidden = Base + "forbidden";
     public const string NotFound = Base + "not-found";
     public const string Conflict = Base + "conflict";
+    public const string PolicyViolation = Base + "policy-violation";
+    public const string Halted = Base + "halted";
     public const string PreconditionFailed = Base + "precondition-failed";
     public const string PreconditionRequired = Base + "precondition-required";
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";

@@ -1,7 +1,5 @@
 using Faultline.Api.Hosting;
 using Faultline.Domain.Tenancy;
-using Faultline.Engine.Cluster;
-using Faultline.Storage.Cluster;
 using Faultline.Storage.Migrations;
 using Faultline.Storage.Tenancy;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -41,17 +39,12 @@ internal static class NodeRunner
             PrintBootstrap(bootstrap, ownerToken, address);
         }
 
-        // Membership: other nodes (and operators) see this node live by its heartbeats on the database clock.
-        await using var membership = new ClusterMembership(
-            new PostgresMembershipTable(app.Services.GetRequiredService<NodeStore>()),
-            new ClusterMembershipOptions { Address = address, HeartbeatInterval = options.HeartbeatInterval },
-            app.Services.GetRequiredService<ILogger<ClusterMembership>>());
-        await membership.StartAsync(cancellationToken);
-
+        // The engine (membership, runs, schedules) starts once the server listens; wait for it to join.
+        var node = app.Services.GetRequiredService<Faultline.Engine.Runs.EngineNode>();
+        await node.Started.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         Console.WriteLine($"Faultline is up at {address}  (API {address}/api/v1, docs {address}/docs, metrics {address}/metrics). Ctrl-C stops it.");
-        Console.WriteLine($"Node {membership.NodeId} joined the cluster.");
+        Console.WriteLine($"Node {node.NodeId} joined the cluster.");
         await app.WaitForShutdownAsync(CancellationToken.None);
-        await membership.StopAsync(CancellationToken.None);
         return 0;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Faultline.Api.Hosting;
 using Faultline.Engine.Plugins;
+using Faultline.Engine.Runs;
 
 namespace Faultline.Commands;
 
@@ -23,6 +24,13 @@ internal static class ServerSettings
         {
             SearchPaths = PluginSearchPaths(),
             StateRoot = Path.Combine(stateDirectory, "plugins"),
+        },
+        Engine = new EngineOptions
+        {
+            LeaseTtl = TimeSpan.FromMilliseconds(Math.Max(500, IntFromEnvironment("FAULTLINE_LEASE_TTL_MS", 10_000))),
+            PollInterval = TimeSpan.FromMilliseconds(Math.Max(50, IntFromEnvironment("FAULTLINE_POLL_MS", 500))),
+            MaxConcurrentRuns = Math.Max(0, IntFromEnvironment("FAULTLINE_MAX_RUNS", 50)),
+            RecoveryWindow = TimeSpan.FromMilliseconds(IntFromEnvironment("FAULTLINE_RECOVERY_WINDOW_MS", 10_000)),
         },
     };
 

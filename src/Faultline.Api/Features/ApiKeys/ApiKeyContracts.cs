@@ -22,7 +22,8 @@ public sealed record ApiKeyResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
-    DateTimeOffset? LastUsedAt)
+    DateTimeOffset? LastUsedAt,
+    bool Approver)
 {
     public static ApiKeyResponse From(ApiKeyRecord key, DateTimeOffset now) => new(
         key.Id,
@@ -34,13 +35,15 @@ public sealed record ApiKeyResponse(
         key.CreatedAt,
         key.ExpiresAt,
         key.RevokedAt,
-        key.LastUsedAt);
+        key.LastUsedAt,
+        key.Approver);
 }
 
 /// <summary>The answer to creating a key: <see cref="Token"/> is shown this once.</summary>
 public sealed record CreatedApiKeyResponse(ApiKeyResponse Key, string Token);
 
-public sealed record CreateApiKeyRequest(string Name, Role? Role, Guid? TeamId = null, DateTimeOffset? ExpiresAt = null) : IValidatable
+/// <summary>A new key; <c>approver</c> lets it approve runs a team policy holds for approval (by another person).</summary>
+public sealed record CreateApiKeyRequest(string Name, Role? Role, Guid? TeamId = null, DateTimeOffset? ExpiresAt = null, bool Approver = false) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {

@@ -55,9 +55,15 @@ public static class ApiKeyEndpoints
             throw ProblemException.Forbidden("A key can only issue keys with a role no higher than its own, for its own scope.");
         }
 
+        // Approval is a second pair of eyes: only owners and approvers can make more approvers.
+        if (request.Approver && !(caller.IsApprover || caller.HasAtLeast(Role.Owner)))
+        {
+            throw ProblemException.Forbidden("Only an owner or an approver key can issue approver keys.");
+        }
+
         var token = ApiKeyToken.Create();
         var key = (await keys.CreateAsync(
-                caller.OrganizationId, request.TeamId, NewApiKey.From(token, request.Name.Trim(), role, request.ExpiresAt?.UtcDateTime),
+                caller.OrganizationId, request.TeamId, NewApiKey.From(token, request.Name.Trim(), role, request.ExpiresAt?.UtcDateTime, request.Approver),
                 AuditContexts.ForRequest(context), cancellationToken))
             .Unwrap("Team");
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyResponse(ApiKeyResponse.From(key, time.GetUtcNow()), token.Value));

@@ -58,7 +58,14 @@ public sealed class ExperimentDocuments(PluginCatalog plugins, ExperimentStore e
         var normalized = ExperimentSpecWriter.Write(spec).ToJsonString();
         return new CheckedExperiment(
             spec,
-            new ExperimentDocument(teamId, spec.Metadata.Name, translation is null ? FaultlineFormat : ChaosMeshFormat, body.Text, normalized),
+            new ExperimentDocument(
+                teamId,
+                spec.Metadata.Name,
+                translation is null ? FaultlineFormat : ChaosMeshFormat,
+                body.Text,
+                normalized,
+                spec.Schedule?.Cron,
+                spec.Schedule?.Concurrency.ToString().ToLowerInvariant()),
             warnings,
             translation);
     }
