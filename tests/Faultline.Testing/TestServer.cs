@@ -38,7 +38,18 @@ public sealed class TestServer : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<TestServer> StartAsync(PostgresServer postgres, string owner, RateLimitOptions? rateLimit = null, long? maxBodyBytes = null)
+    /// <summary>Engine settings for tests: a short lease and a fast poll, so takeovers and schedules happen in seconds.</summary>
+    public static Engine.Runs.EngineOptions FastEngine { get; } = new()
+    {
+        LeaseTtl = TimeSpan.FromSeconds(3),
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        RecoveryWindow = TimeSpan.FromSeconds(3),
+        RecoveryProbeInterval = TimeSpan.FromMilliseconds(200),
+    };
+
+    public static async Task<TestServer> StartAsync(
+        PostgresServer postgres, string owner, RateLimitOptions? rateLimit = null, long? maxBodyBytes = null, Engine.Runs.EngineOptions? engine = null,
+        string? stateRoot = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(owner);
         // Tests other than the rate-limit ones must never be throttled by each other's bursts.
@@ -54,8 +65,10 @@ public sealed class TestServer : IAsyncDisposable
             Plugins = new Engine.Plugins.PluginHostOptions
             {
                 SearchPaths = [Path.Combine(RepositoryRoot.Path, "artifacts", "plugins")],
-                StateRoot = Path.Combine(Path.GetTempPath(), $"faultline-test-state-{Guid.NewGuid():N}"),
+                StateRoot = stateRoot ?? Path.Combine(Path.GetTempPath(), $"faultline-test-state-{Guid.NewGuid():N}"),
             },
+            Engine = engine ?? FastEngine,
+            HeartbeatInterval = TimeSpan.FromMilliseconds(500),
         };
         var app = FaultlineApplication.Build(options);
         var token = ApiKeyToken.Create();

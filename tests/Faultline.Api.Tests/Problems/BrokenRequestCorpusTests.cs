@@ -169,6 +169,9 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         await Server.ScalarAsync<long>("select count(*) from audit_events"),
         await Server.ScalarAsync<long>("select count(*) from idempotency_records"),
         await Server.ScalarAsync<long>("select count(*) from experiments"),
+        await Server.ScalarAsync<long>("select count(*) from runs"),
+        await Server.ScalarAsync<long>("select count(*) from halt_switches"),
+        await Server.ScalarAsync<long>("select count(*) from team_policies"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from teams"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(role || version, ',' order by id), '') from members"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from organizations"));
@@ -184,6 +187,7 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         "memberId" => memberId.ToString(),
         "keyId" => keyId.ToString(),
         "experimentId" => _experimentId.ToString(),
+        "runId" or "haltId" => Guid.NewGuid().ToString(),
         var other => throw new InvalidOperationException($"No value for route parameter {other}: extend {nameof(Fill)}."),
     });
 

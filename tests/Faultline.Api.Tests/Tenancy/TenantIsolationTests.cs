@@ -55,6 +55,19 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         ["PUT /api/v1/experiments/{experimentId}"] = (Expect.NotFound, Features.Experiments.ExperimentDocumentsForTests.PauseProcess("hijacked")),
         ["DELETE /api/v1/experiments/{experimentId}"] = (Expect.NotFound, null),
 
+        ["POST /api/v1/experiments/{experimentId}/runs"] = (Expect.NotFound, null),
+        ["POST /api/v1/experiments/{experimentId}/dry-run"] = (Expect.NotFound, null),
+        ["GET /api/v1/runs/"] = (Expect.OwnScope, null),
+        ["GET /api/v1/runs/{runId}"] = (Expect.NotFound, null),
+        ["GET /api/v1/runs/{runId}/events"] = (Expect.NotFound, null),
+        ["POST /api/v1/runs/{runId}/abort"] = (Expect.NotFound, """{"reason":"B says stop"}"""),
+        ["POST /api/v1/runs/{runId}/approve"] = (Expect.NotFound, null),
+        ["GET /api/v1/halts/"] = (Expect.OwnScope, null),
+        ["POST /api/v1/halts/"] = (Expect.OwnScope, """{"scope":"organization","reason":"B stops its own runs"}"""),
+        ["POST /api/v1/halts/{haltId}/release"] = (Expect.NotFound, null),
+        ["GET /api/v1/teams/{teamId}/policy/"] = (Expect.NotFound, null),
+        ["PUT /api/v1/teams/{teamId}/policy/"] = (Expect.NotFound, """{"maxConcurrentRuns":0}"""),
+
         // The platform's own nodes are shown to the operator organization only.
         ["GET /api/v1/cluster/nodes"] = (Expect.Forbidden, null),
 
@@ -73,8 +86,22 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         var (keyA, _) = await CreateKeyAsync(Owner, "a-secret-key", "admin");
         var experimentResponse = await Owner.SendRawAsync(HttpMethod.Post, "/api/v1/experiments", Features.Experiments.ExperimentDocumentsForTests.PauseProcess("a-secret-experiment"), "application/yaml");
         var experimentA = (await experimentResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
-        var ids = new Dictionary<string, string> { ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process", ["experimentId"] = experimentA.ToString() };
-        var secrets = new[] { teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key", experimentA.ToString(), "a-secret-experiment" };
+        await using var health = await HealthEndpoint.StartAsync();
+        var runnable = await Owner.CreateExperimentAsync(RunApi.NoopExperiment("a-secret-run", health.Url, duration: "100ms"));
+        var runA = await Owner.StartRunAsync(runnable);
+        await Owner.WaitForRunAsync(runA, TimeSpan.FromSeconds(30));
+        var haltResponse = await Owner.PostJsonAsync("/api/v1/halts", new { scope = "team", teamId = teamA, reason = "a-secret-halt" });
+        var haltA = (await haltResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var ids = new Dictionary<string, string>
+        {
+            ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process",
+            ["experimentId"] = experimentA.ToString(), ["runId"] = runA.ToString(), ["haltId"] = haltA.ToString(),
+        };
+        var secrets = new[]
+        {
+            teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key",
+            experimentA.ToString(), "a-secret-experiment", runA.ToString(), "a-secret-run", haltA.ToString(), "a-secret-halt",
+        };
         var stateOfA = await SnapshotOfAAsync();
 
         var (_, ownerB) = await CreateTenantAsync("Organization B");
@@ -139,7 +166,10 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || email || ':' || role || ':' || version, ',' order by id), '') from members where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || coalesce(revoked_at::text, 'active'), ',' order by id), '') from api_keys where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select name || ':' || version from organizations where id = '{org}'"),
-            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version, ',' order by id), '') from experiments where organization_id = '{org}'"));
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version, ',' order by id), '') from experiments where organization_id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || state || ':' || coalesce(verdict, '') || ':' || coalesce(abort_requested_at::text, '') || ':' || coalesce(approved_by, ''), ',' order by id), '') from runs where organization_id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || coalesce(released_at::text, 'active'), ',' order by id), '') from halt_switches where organization_id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(team_id || ':' || version, ',' order by team_id), '') from team_policies where organization_id = '{org}'"));
     }
 
     /// <summary>"{teamId:guid}" → "{teamId}", so cases read like the API reference.</summary>

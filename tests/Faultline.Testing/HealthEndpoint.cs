@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Faultline.Testing;
+
+/// <summary>
+/// The system under test as an http probe sees it: a real Kestrel endpoint on a free loopback port whose answer
+/// (200 or 500) the test switches at will, so a steady-state probe or a guardrail sees the change for real.
+/// It remembers when it was switched to failing and when it was last asked, for latency measurements.
+/// </summary>
+public sealed class HealthEndpoint : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private volatile bool _healthy = true;
+    private long _requests;
+
+    private HealthEndpoint(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public Uri Url { get; private set; } = null!;
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public bool Healthy
+    {
+        get => _healthy;
+        set => _healthy = value;
+    }
+
+    public static async Task<HealthEndpoint> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var endpoint = new HealthEndpoint(app);
+        app.MapGet("/health", () =>
+        {
+            Interlocked.Increment(ref endpoint._requests);
+            return endpoint._healthy ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status500InternalServerError);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        endpoint.Url = new Uri(new Uri(address), "/health");
+        return endpoint;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
