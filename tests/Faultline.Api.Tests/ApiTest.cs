@@ -17,8 +17,14 @@ public abstract class ApiTest(PostgresServer postgres) : IAsyncLifetime
 
     protected virtual RateLimitOptions? RateLimit => null;
 
+    /// <summary>The engine's settings for this class's server; null for <see cref="TestServer.FastEngine"/>.</summary>
+    protected virtual Engine.Runs.EngineOptions? Engine => null;
+
+    /// <summary>The plugins of this class's server; null for the staged ones with production timeouts.</summary>
+    protected virtual Engine.Plugins.PluginHostOptions? Plugins => null;
+
     public virtual async ValueTask InitializeAsync() =>
-        _server = await TestServer.StartAsync(Postgres, GetType().Name, RateLimit);
+        _server = await TestServer.StartAsync(Postgres, GetType().Name, RateLimit, engine: Engine, plugins: Plugins);
 
     public virtual async ValueTask DisposeAsync()
     {

@@ -47,9 +47,17 @@ public sealed class TestServer : IAsyncDisposable
         RecoveryProbeInterval = TimeSpan.FromMilliseconds(200),
     };
 
+    /// <summary>Faultline's own plugins as the build stages them, with a fresh state directory; timeouts as in production unless given.</summary>
+    public static Engine.Plugins.PluginHostOptions StagedPlugins(Engine.Plugins.PluginTimeouts? timeouts = null) => new()
+    {
+        SearchPaths = [Path.Combine(RepositoryRoot.Path, "artifacts", "plugins")],
+        StateRoot = Path.Combine(Path.GetTempPath(), $"faultline-test-state-{Guid.NewGuid():N}"),
+        Timeouts = timeouts ?? new Engine.Plugins.PluginTimeouts(),
+    };
+
     public static async Task<TestServer> StartAsync(
         PostgresServer postgres, string owner, RateLimitOptions? rateLimit = null, long? maxBodyBytes = null, Engine.Runs.EngineOptions? engine = null,
-        string? stateRoot = null)
+        Engine.Plugins.PluginHostOptions? plugins = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(owner);
         // Tests other than the rate-limit ones must never be throttled by each other's bursts.
@@ -62,11 +70,7 @@ public sealed class TestServer : IAsyncDisposable
             RateLimit = limits,
             MaxRequestBodyBytes = maxBodyBytes ?? 1024 * 1024,
             MinimumLogLevel = LogLevel.Warning,
-            Plugins = new Engine.Plugins.PluginHostOptions
-            {
-                SearchPaths = [Path.Combine(RepositoryRoot.Path, "artifacts", "plugins")],
-                StateRoot = stateRoot ?? Path.Combine(Path.GetTempPath(), $"faultline-test-state-{Guid.NewGuid():N}"),
-            },
+            Plugins = plugins ?? StagedPlugins(),
             Engine = engine ?? FastEngine,
             HeartbeatInterval = TimeSpan.FromMilliseconds(500),
         };
