@@ -312,12 +312,12 @@ public sealed class RunActor : IDisposable
         var request = new FaultRequest(faultId, _run.Id, target, fault.Parameters, fault.Duration, _services.Time.GetUtcNow() + ttl);
         var claims = injector.Claims(request);
         var conflict = await _journal.IntendAsync(
-            new FaultIntent(faultId, path, injector.Name, target.Kind, target.Id, RunPlanner.WriteTarget(target), fault.Parameters.GetRawText(), claims, ttl),
+            new FaultIntent(faultId, path, injector.Name, target.Kind, target.Id, RunPlanner.WriteTarget(target), fault.Parameters.GetRawText(), claims, ttl, injector.Descriptor.Composition.ConflictsWith),
             _keeper.LeaseLost);
         if (conflict is not null)
         {
             throw new RunFailedException(
-                $"{target} already carries fault {conflict.Id} ({conflict.Injector}) of run {conflict.RunId} with an overlapping claim ({string.Join(", ", conflict.ClaimList.Intersect(claims))}); {injector.Name} does not compose with it, so this run is refused.");
+                $"{target} already carries fault {conflict.Id} ({conflict.Injector}) of run {conflict.RunId} that conflicts with it ({Describe(conflict, claims, injector)}), so this run is refused.");
         }
 
         await _journal.AppendAsync("fault.intended", $"{injector.Name} on {target}: intent recorded.", new { faultId, path, injector = injector.Name, target = target.ToString(), claims }, _keeper.LeaseLost);
@@ -665,6 +665,14 @@ public sealed class RunActor : IDisposable
         }
 
         return new RunEvidence(steadyBefore, _planned, _verified, _steadyDuring, recovered, allRemoved && _active.IsEmpty, abort?.Cause, abort?.Reason is { } reason ? $"Aborted: {reason}." : null, error);
+    }
+
+    private static string Describe(FaultRecord conflict, IReadOnlyList<string> claims, GuardedInjector injector)
+    {
+        var shared = conflict.ClaimList.Intersect(claims).ToList();
+        return shared.Count > 0
+            ? $"both claim {string.Join(", ", shared)}"
+            : $"{injector.Name} and {conflict.Injector} declare they never share a target";
     }
 
     private static bool AbsoluteHolds(Tolerance tolerance, double value) =>

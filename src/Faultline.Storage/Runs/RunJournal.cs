@@ -61,7 +61,8 @@ public sealed class RunJournal(NpgsqlDataSource dataSource, LeaseFence fence, Gu
 
     /// <summary>
     /// Writes the intent row before the injector is called, unless an open fault of another run on the same
-    /// target holds an overlapping claim: then returns that fault, and nothing is written.
+    /// target holds an overlapping claim, or one of the two injectors declares it conflicts with the other: then
+    /// returns that fault, and nothing is written.
     /// </summary>
     public Task<FaultRecord?> IntendAsync(FaultIntent intent, CancellationToken cancellationToken)
     {
@@ -74,10 +75,11 @@ public sealed class RunJournal(NpgsqlDataSource dataSource, LeaseFence fence, Gu
             var conflict = await connection.QueryFirstOrDefaultAsync<FaultRecord>(
                 $"""
                 select {FaultRecord.Columns} from faults
-                where target_kind = @TargetKind and target_id = @TargetId and state <> 'removed' and run_id <> @runId and claims && @claims
+                where target_kind = @TargetKind and target_id = @TargetId and state <> 'removed' and run_id <> @runId
+                  and (claims && @claims or injector = any(@conflictsWith) or @Injector = any(conflicts_with))
                 order by created_at limit 1
                 """,
-                new { intent.TargetKind, intent.TargetId, runId, claims = intent.Claims.ToArray() },
+                new { intent.TargetKind, intent.TargetId, intent.Injector, runId, claims = intent.Claims.ToArray(), conflictsWith = (intent.ConflictsWith ?? []).ToArray() },
                 transaction);
             if (conflict is not null)
             {
@@ -86,12 +88,25 @@ public sealed class RunJournal(NpgsqlDataSource dataSource, LeaseFence fence, Gu
 
             await connection.ExecuteAsync(
                 """
-                insert into faults (id, run_id, organization_id, step_path, injector, target_kind, target_id, target, parameters, claims, state, expires_at)
-                select @Id, @runId, organization_id, @StepPath, @Injector, @TargetKind, @TargetId, @Target::jsonb, @Parameters::jsonb, @claims,
+                insert into faults (id, run_id, organization_id, step_path, injector, target_kind, target_id, target, parameters, claims, conflicts_with, state, expires_at)
+                select @Id, @runId, organization_id, @StepPath, @Injector, @TargetKind, @TargetId, @Target::jsonb, @Parameters::jsonb, @claims, @conflictsWith,
                        'intended', now() + @Ttl
                 from runs where id = @runId
                 """,
-                new { intent.Id, runId, intent.StepPath, intent.Injector, intent.TargetKind, intent.TargetId, intent.Target, intent.Parameters, claims = intent.Claims.ToArray(), intent.Ttl },
+                new
+                {
+                    intent.Id,
+                    runId,
+                    intent.StepPath,
+                    intent.Injector,
+                    intent.TargetKind,
+                    intent.TargetId,
+                    intent.Target,
+                    intent.Parameters,
+                    claims = intent.Claims.ToArray(),
+                    conflictsWith = (intent.ConflictsWith ?? []).ToArray(),
+                    intent.Ttl,
+                },
                 transaction);
             return null;
         }, cancellationToken);

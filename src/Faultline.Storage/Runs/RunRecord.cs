@@ -95,7 +95,10 @@ public static class FaultStates
     public const string Failed = "failed";
 }
 
-/// <summary>A fault about to be intended: everything a later owner needs to find and remove it.</summary>
+/// <summary>
+/// A fault about to be intended: everything a later owner needs to find and remove it, the resources it claims
+/// on its target, and the injectors it never shares a target with.
+/// </summary>
 public sealed record FaultIntent(
     string Id,
     string StepPath,
@@ -105,7 +108,8 @@ public sealed record FaultIntent(
     string Target,
     string Parameters,
     IReadOnlyList<string> Claims,
-    TimeSpan Ttl);
+    TimeSpan Ttl,
+    IReadOnlyList<string>? ConflictsWith = null);
 
 /// <summary>
 /// A run claimed by a node, with the lease that fences its writes. <see cref="PreviousOwner"/> is the node that

@@ -207,7 +207,8 @@ public sealed class RunStore(NpgsqlDataSource dataSource) : StoreBase(dataSource
     /// <summary>
     /// Claims up to <paramref name="limit"/> unfinished runs that no live lease holds: new runs ready to start,
     /// and runs whose owner stopped renewing (taken over). <c>FOR UPDATE SKIP LOCKED</c> keeps two claiming
-    /// nodes on disjoint runs; the lease upsert, with its token bump, is the real arbiter.
+    /// nodes on disjoint runs; the lease upsert, with its token bump, is the real arbiter. A run whose lease row is
+    /// locked (a fenced write of the lapsed holder in flight) is skipped, never waited for.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedRun>> ClaimAsync(Guid nodeId, int limit, TimeSpan ttl, CancellationToken cancellationToken)
     {
@@ -237,6 +238,23 @@ public sealed class RunStore(NpgsqlDataSource dataSource) : StoreBase(dataSource
             foreach (var runId in candidates)
             {
                 var key = runId.ToString();
+
+                // The lapsed holder may be in the middle of a fenced write: it share-locks the lease row and may next
+                // need this run's row, locked above, so waiting for the lease here would deadlock. Leave the run to a
+                // later round instead; once the write ends, the lease is free to take.
+                var busy = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    """
+                    select exists (select 1 from leases where kind = 'run' and key = @key)
+                       and not exists (select 1 from leases where kind = 'run' and key = @key for update skip locked)
+                    """,
+                    new { key },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                if (busy)
+                {
+                    continue;
+                }
+
                 var lease = await connection.QuerySingleOrDefaultAsync<LeaseGrant>(new CommandDefinition(
                     """
                     insert into leases as l (kind, key, owner_node, token, acquired_at, expires_at)
