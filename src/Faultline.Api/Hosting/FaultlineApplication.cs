@@ -119,7 +119,9 @@ public static class FaultlineApplication
             provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             provider.GetRequiredService<ILeaseProvider>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<TargetActors>()));
+        services.AddSingleton<TargetActors>();
         services.AddSingleton<RunDispatcher>();
         services.AddSingleton<EngineNode>();
         services.AddHostedService<EngineHostedService>();

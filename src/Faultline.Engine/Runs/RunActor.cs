@@ -329,7 +329,7 @@ public sealed class RunActor : IDisposable
         FaultHandle handle;
         try
         {
-            handle = await injector.InjectAsync(request, token);
+            handle = await _services.Targets.SendAsync(target.ToString(), () => injector.InjectAsync(request, token), token);
         }
         catch (InjectFailedException failed)
         {
@@ -406,8 +406,10 @@ public sealed class RunActor : IDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var result = await fault.Injector.RollbackAsync(fault.Handle, CancellationToken.None);
-                var check = await fault.Injector.VerifyAsync(fault.Handle, CancellationToken.None);
+                var (result, check) = await _services.Targets.SendAsync(
+                    fault.Handle.Target.ToString(),
+                    async () => (await fault.Injector.RollbackAsync(fault.Handle, CancellationToken.None), await fault.Injector.VerifyAsync(fault.Handle, CancellationToken.None)),
+                    CancellationToken.None);
                 if (check.InEffect)
                 {
                     lastError = $"still in effect after rollback attempt {attempt}: {check.Evidence}";

@@ -19,4 +19,5 @@ public sealed record RunEngineServices(
     NpgsqlDataSource DataSource,
     ILeaseProvider Leases,
     TimeProvider Time,
-    ILoggerFactory LoggerFactory);
+    ILoggerFactory LoggerFactory,
+    TargetActors Targets);
