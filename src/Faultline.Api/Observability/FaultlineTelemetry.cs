@@ -20,6 +20,7 @@ public static class FaultlineTelemetry
     public static readonly string[] MeterNames =
     [
         Name,
+        Engine.Runs.EngineTelemetry.MeterName,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.RateLimiting",

@@ -46,6 +46,7 @@ public sealed class RunActor : IDisposable
     private readonly List<ProbeReading> _readings = [];
     private readonly Lock _gate = new();
     private (AbortCause Cause, string Reason)? _abort;
+    private long _abortedAt;
     private string _state;
     private int _faultSequence;
     private int _planned;
@@ -82,6 +83,7 @@ public sealed class RunActor : IDisposable
             }
 
             _abort = (cause, reason);
+            _abortedAt = Stopwatch.GetTimestamp();
         }
 
         _logger.LogInformation("Run {RunId}: abort ({Cause}): {Reason}", RunId, cause, reason);
@@ -209,6 +211,11 @@ public sealed class RunActor : IDisposable
         }
 
         var allRemoved = await RollbackAllAsync();
+        if (IsAborting && allRemoved && Interlocked.Read(ref _abortedAt) is var abortedAt and > 0)
+        {
+            EngineTelemetry.AbortToRollback.Record(Stopwatch.GetElapsedTime(abortedAt).TotalSeconds);
+        }
+
         if (error is null && !IsAborting)
         {
             error = await RunRollbackActionsAsync(spec, plan, lease);
@@ -229,6 +236,7 @@ public sealed class RunActor : IDisposable
     {
         var lease = _keeper.LeaseLost;
         var previous = _claim.PreviousOwner is { } node ? $"node {node}" : "its previous owner";
+        EngineTelemetry.RunsTakenOver.Add(1);
         await _journal.AppendAsync(
             "run.takeover",
             $"Node {_services.NodeId} took over the run from {previous}, whose lease expired in state {_state}; rolling back whatever it may have left.",
@@ -350,6 +358,7 @@ public sealed class RunActor : IDisposable
             throw new RunFailedException($"{injector.Name} inject on {target} {why}: {failed.InnerException?.Message ?? failed.Message} ({cleanup}).", failed);
         }
 
+        EngineTelemetry.FaultsInjected.Add(1, new KeyValuePair<string, object?>("injector", injector.Name));
         var active = new ActiveFault(faultId, injector, handle);
         _active[faultId] = active;
         await _journal.MarkActiveAsync(faultId, handle.ToJson(), handle.InjectedAt, _keeper.LeaseLost);
@@ -417,6 +426,7 @@ public sealed class RunActor : IDisposable
                 else
                 {
                     _active.TryRemove(fault.Id, out _);
+                    EngineTelemetry.FaultsRemoved.Add(1, new KeyValuePair<string, object?>("injector", fault.Injector.Name));
                     var proof = $"{(result.Status == RollbackStatus.Removed ? "removed" : "already absent")}: {result.Evidence}; verified absent: {check.Evidence}";
                     if (record)
                     {
@@ -438,6 +448,7 @@ public sealed class RunActor : IDisposable
         }
 
         _logger.LogError("Run {RunId}: fault {FaultId} on {Target} could not be proven removed: {Error}", RunId, fault.Id, fault.Handle.Target, lastError);
+        EngineTelemetry.RollbacksFailed.Add(1, new KeyValuePair<string, object?>("injector", fault.Injector.Name));
         if (record)
         {
             await _journal.MarkFailedAsync(fault.Id, lastError ?? "rollback failed", lease);
@@ -655,6 +666,10 @@ public sealed class RunActor : IDisposable
         await _journal.CompleteAsync(
             verdict.Kind.ToString().ToLowerInvariant(), verdict.Reason, verdict.Cause is { } cause ? CauseName(cause) : null, data, _keeper.LeaseLost);
         _state = "completed";
+        EngineTelemetry.RunsCompleted.Add(
+            1,
+            new KeyValuePair<string, object?>("verdict", verdict.Kind.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>("abort_cause", verdict.Cause is { } abortCause ? CauseName(abortCause) : "none"));
         _logger.LogInformation("Run {RunId} completed: {Verdict}: {Reason}", RunId, verdict.Kind, verdict.Reason);
     }
 

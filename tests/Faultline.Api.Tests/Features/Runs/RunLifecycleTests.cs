@@ -42,6 +42,11 @@ public sealed class RunLifecycleTests(PostgresServer postgres) : ApiTest(postgre
         {
             Assert.Empty(await noop.ListLeftoversAsync(Sdk.Targets.Target.Of("noop", target), TestContext.Current.CancellationToken));
         }
+
+        // The platform counts it too.
+        var metrics = await Owner.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("faultline_engine_runs_completed_total{", StringComparison.Ordinal) && line.Contains("verdict=\"passed\"", StringComparison.Ordinal));
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("faultline_engine_faults_removed_total{", StringComparison.Ordinal) && line.Contains("injector=\"noop\"", StringComparison.Ordinal));
     }
 
     [Fact]
