@@ -144,7 +144,8 @@ public sealed class RunStore(NpgsqlDataSource dataSource) : StoreBase(dataSource
 
     /// <summary>
     /// Records the request and wakes the owner, which rolls back and closes the run. An unclaimed run (still
-    /// pending, never started) is closed here at once, since no fault of it can exist.
+    /// pending, or waiting for approval) becomes claimable by it, and the node that claims it closes it as aborted
+    /// before doing anything else: only the holder of a run's lease ever writes its outcome.
     /// </summary>
     public async Task<Outcome<RunRecord>> RequestAbortAsync(
         Guid organizationId, Guid runId, string cause, string reason, AuditContext audit, CancellationToken cancellationToken) =>
