@@ -1,3 +1,4 @@
+using Faultline.Bench;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Faultline.Bench.Load;

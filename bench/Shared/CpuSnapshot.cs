@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Faultline.Bench.Load;
+namespace Faultline.Bench;
 
 /// <summary>
-/// Cumulative CPU seconds at one instant (Linux /proc): the whole machine, this process (client and server),
-/// and the PostgreSQL cluster. The difference of two snapshots tells whether something else ate the cores
-/// during a run, which on a shared machine is the first thing to rule out before trusting a figure.
+/// Cumulative CPU seconds at one instant (Linux /proc): the whole machine, this process (the in-process node
+/// and the bench driving it), and the PostgreSQL cluster. The difference of two snapshots tells whether
+/// something else ate the cores during a run, which on a shared machine is the first thing to rule out
+/// before trusting a figure.
 /// </summary>
-internal sealed record CpuSnapshot(long Timestamp, double MachineBusy, double MachineSteal, double Bench, double Postgres)
+internal sealed record CpuSnapshot(long Timestamp, double MachineBusy, double MachineSteal, double MachineInterrupts, double Bench, double Postgres)
 {
     // USER_HZ: the unit of /proc times, 100 on every Linux ABI the runtime supports.
     private const double TicksPerSecond = 100;
@@ -29,12 +30,17 @@ internal sealed record CpuSnapshot(long Timestamp, double MachineBusy, double Ma
             var idle = fields[3] + fields[4];
             var steal = fields.Length > 7 ? fields[7] : 0;
 
+            // irq and softirq: charged to no process, and in this benchmark mostly the loopback traffic between
+            // the node and PostgreSQL, i.e. the workload itself rather than a competitor.
+            var interrupts = fields[5] + fields[6];
+
             // guest time is already counted in user; summing the first eight avoids counting it twice.
             var total = fields.Take(8).Sum();
             return new CpuSnapshot(
                 Stopwatch.GetTimestamp(),
                 (total - idle - steal) / TicksPerSecond,
                 steal / TicksPerSecond,
+                interrupts / TicksPerSecond,
                 Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
                 postmasterPid is { } pid ? PostgresSeconds(pid) : 0);
         }

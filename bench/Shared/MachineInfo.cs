@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 
-namespace Faultline.Bench.Load;
+namespace Faultline.Bench;
 
 /// <summary>What the figures were measured on: without it, a req/s number cannot be compared with anything.</summary>
 internal sealed record MachineInfo(

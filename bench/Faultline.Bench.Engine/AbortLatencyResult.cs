@@ -1,0 +1,20 @@
+namespace Faultline.Bench.Engine;
+
+/// <summary>Figure 1: breach-to-rollback latency over the abort runs that ended as a guardrail abort should.</summary>
+internal sealed record AbortLatencyResult(
+    int RunsRequested,
+    int Parallel,
+    TimeSpan GuardrailInterval,
+    IReadOnlyList<AbortSample> Samples,
+    IReadOnlyList<string> Anomalies,
+    CpuUsage? Cpu)
+{
+    public Percentiles Total { get; } = new(Samples.Select(s => s.TotalMs));
+
+    public Percentiles Detection { get; } = new(Samples.Select(s => s.DetectionMs));
+
+    public Percentiles Reaction { get; } = new(Samples.Select(s => s.ReactionMs));
+
+    /// <summary>How early the start stamps may be: the stamp query's round trip, over all samples.</summary>
+    public Percentiles StampError { get; } = new(Samples.Select(s => s.StampErrorMs));
+}
