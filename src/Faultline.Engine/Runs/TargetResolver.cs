@@ -26,7 +26,24 @@ public sealed class TargetResolver(PluginCatalog catalog)
 
         if (selector.Targets.Count == 0)
         {
-            throw new TargetResolutionException("The selector names no targets and no discovery to list them: add selector.targets or selector.discovery.");
+            // A label selector without a named discovery (as every translated Chaos Mesh manifest has) asks every
+            // loaded discovery that lists the selector's kinds; each target is judged by the selector all the same.
+            var discoveries = catalog.TargetDiscoveries
+                .Where(d => selector.Kinds.Count == 0 || selector.Kinds.Any(kind => d.Descriptor.TargetKinds.Contains(kind, StringComparer.OrdinalIgnoreCase)))
+                .OrderBy(d => d.Name, StringComparer.Ordinal)
+                .ToList();
+            if (discoveries.Count == 0)
+            {
+                throw new TargetResolutionException("The selector names no targets, and no loaded target discovery lists its kinds: add selector.targets, or install a discovery.");
+            }
+
+            var found = new List<Target>();
+            foreach (var discovery in discoveries)
+            {
+                found.AddRange((await discovery.DiscoverAsync(NoConfiguration, cancellationToken)).Where(target => Matches(selector, target)));
+            }
+
+            return [.. found.DistinctBy(target => target.ToString(), StringComparer.Ordinal).OrderBy(target => target.ToString(), StringComparer.Ordinal)];
         }
 
         return [.. selector.Targets.Select(text => Explicit(selector, text))];

@@ -88,12 +88,26 @@ public sealed class TargetResolverTests : IDisposable
     }
 
     [Fact]
-    public async Task A_selector_with_neither_targets_nor_discovery_is_refused()
+    public async Task A_selector_with_neither_targets_nor_a_discovery_listing_its_kinds_is_refused()
     {
+        _folder.Add("faultline.process");
+
         var failure = await Assert.ThrowsAsync<TargetResolutionException>(() => Resolve(Selector(kinds: ["pod"])));
 
         Assert.Contains("selector.targets", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("selector.discovery", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("no loaded target discovery lists its kinds", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_selector_without_a_discovery_asks_every_discovery_that_lists_its_kinds()
+    {
+        _folder.Add("faultline.process");
+
+        // As a translated Chaos Mesh manifest selects: kinds and labels, no discovery named.
+        var mine = await Resolve(Selector(kinds: ["process"], labels: new Dictionary<string, string> { ["command"] = OwnCommand }));
+
+        Assert.Contains($"process/{Environment.ProcessId}", mine.Select(t => t.ToString()));
+        Assert.All(mine, target => Assert.Equal(OwnCommand, target.Labels["command"]));
     }
 
     [Fact]
