@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Faultline.Testing.PostgresServer))]
