@@ -9,7 +9,7 @@ namespace Faultline.Plugins.Network.Tests.Seed;
 /// fired by its own schedule, finds the payment-service pod through the static inventory, adds 200 ms ± 50 ms
 /// to every packet the pod sends, and leaves no trace once the run ends.
 /// </summary>
-public sealed class SeedNetworkChaosTests(PostgresServer postgres)
+public sealed class SeedNetworkChaosTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 

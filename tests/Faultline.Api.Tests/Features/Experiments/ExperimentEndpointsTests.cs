@@ -9,7 +9,7 @@ namespace Faultline.Api.Tests.Features.Experiments;
 public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(postgres)
 {
     [Fact]
-    public async Task The_design_brief_experiment_is_stored_as_written_and_normalized_with_warnings_about_missing_plugins()
+    public async Task The_design_brief_experiment_is_stored_as_written_and_normalized_with_warnings_about_missing_providers()
     {
         var payments = await CreateTeamAsync(Owner, "payments");
         var response = await PostAsync(Owner, ExperimentDocumentsForTests.PaymentLatency);
@@ -24,7 +24,8 @@ public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(
         Assert.Equal("300s", fault.GetProperty("duration").GetString());
         Assert.Equal("all", fault.GetProperty("mode").GetString());
         var warnings = body.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
-        Assert.Contains(warnings, w => w.Contains("'network.delay'", StringComparison.Ordinal));
+        // network.delay is installed (the network plugin); the Prometheus provider is not, yet.
+        Assert.DoesNotContain(warnings, w => w.Contains("'network.delay'", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("'prometheus'", StringComparison.Ordinal));
 
         var id = body.GetProperty("id").GetGuid();
