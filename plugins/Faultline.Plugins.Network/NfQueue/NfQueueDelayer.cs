@@ -7,9 +7,10 @@ namespace Faultline.Plugins.Network.NfQueue;
 /// <summary>
 /// Delays packets in userspace, for kernels without sch_netem: iptables rules send packets to an NFQUEUE
 /// (<c>-j NFQUEUE --queue-num N --queue-bypass</c>) and this delayer holds each packet's verdict for the delay its
-/// <see cref="DelayModel"/> draws, then accepts it. It never drops: the queue is fail-open (a full queue or socket
-/// lets packets through), dispose accepts every held packet before unbinding, and if the process dies the rule's
-/// --queue-bypass lets traffic flow undelayed.
+/// <see cref="DelayModel"/> draws, then accepts it. While it lives it drops nothing: the queue is fail-open (a full
+/// queue or receive buffer lets packets through undelayed), a broken thread shuts it down the same way, and dispose
+/// accepts every held packet before unbinding. If the process dies, the rule's --queue-bypass lets traffic flow
+/// undelayed; only the packets held at that instant are lost, as the kernel drops a vanished listener's queue.
 /// </summary>
 public sealed class NfQueueDelayer : IAsyncDisposable
 {
@@ -64,7 +65,7 @@ public sealed class NfQueueDelayer : IAsyncDisposable
     /// there. Throws <see cref="NfQueueException"/> when the queue is taken or the kernel refuses.
     /// </summary>
     public static Task<NfQueueDelayer> StartAsync(NetworkNamespace ns, ushort queueNumber, DelayModel model, IPluginLog log) =>
-        StartAsync(ns, queueNumber, model, log, NfQueueSocket.DefaultReceiveBufferBytes, receiveBufferLimit: 64 << 20, random: null);
+        StartAsync(ns, queueNumber, model, log, NfQueueSocket.DefaultReceiveBufferBytes, NfQueueSocket.DefaultReceiveBufferLimit, random: null);
 
     /// <summary>As the public overload, with the receive buffer and randomness open to tests.</summary>
     internal static async Task<NfQueueDelayer> StartAsync(NetworkNamespace ns, ushort queueNumber, DelayModel model, IPluginLog log, int receiveBufferBytes, int receiveBufferLimit, Random? random)
@@ -153,47 +154,47 @@ public sealed class NfQueueDelayer : IAsyncDisposable
             _receiver.Join();
         }
 
-        if (_bound)
-        {
-            // With the kernel's queue length at 0, new packets pass at once (fail-open), so once this is
-            // acknowledged no packet can enter the queue behind the release below and be dropped by the unbind.
-            TryQueueCommand("stop queueing", () => _socket.SetQueueMaxLength(0, _hold));
-        }
-
         try
         {
-            _scheduler.StopAndReleaseAll();
+            if (_bound)
+            {
+                // With the kernel's queue length at 0, new packets pass at once (fail-open), so once this is
+                // acknowledged no packet can enter the queue behind the release below and be dropped by the unbind.
+                Attempt("stop queueing", () => _socket.SetQueueMaxLength(0, _hold));
+            }
+
+            Attempt("release the held packets (the kernel drops them as the socket closes)", _scheduler.StopAndReleaseAll);
+            if (_bound)
+            {
+                Attempt("unbind", () => _socket.Unbind(_hold));
+            }
         }
-        catch (NfQueueException exception)
+        finally
         {
-            _log.Fail($"{_socket}: could not release the held packets; the kernel drops them as the socket closes.", exception);
+            // Closing the socket is what finally frees the queue number, whatever failed above.
+            _socket.Dispose();
+            _scheduler.Dispose();
         }
 
         if (_bound)
         {
-            TryQueueCommand("unbind", () => _socket.Unbind(_hold));
+            var statistics = Statistics;
+            _log.Info($"{_socket}: stopped after {statistics.PacketsSeen} packets, {statistics.VerdictsSent} accepted, lateness mean {statistics.MeanLateness.TotalMilliseconds:F3} ms max {statistics.MaxLateness.TotalMilliseconds:F3} ms, {statistics.ReceiveOverruns} overruns.");
         }
-
-        _socket.Dispose();
-        _scheduler.Dispose();
-        if (!_bound)
-        {
-            return;
-        }
-
-        var statistics = Statistics;
-        _log.Info($"{_socket}: stopped after {statistics.PacketsSeen} packets, {statistics.VerdictsSent} accepted, lateness mean {statistics.MeanLateness.TotalMilliseconds:F3} ms max {statistics.MaxLateness.TotalMilliseconds:F3} ms, {statistics.ReceiveOverruns} overruns.");
     }
 
-    private void TryQueueCommand(string what, Action command)
+    /// <summary>One shutdown step: a failure is logged and the next step still runs, so the socket always closes.</summary>
+    private void Attempt(string what, Action step)
     {
         try
         {
-            command();
+            step();
         }
-        catch (NfQueueException exception)
+#pragma warning disable CA1031 // Shutdown must reach the socket's close whatever a step throws.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
-            _log.Warn($"{_socket}: {what} failed ({exception.Message}); releasing and closing anyway.");
+            _log.Warn($"{_socket}: {what} failed ({exception.Message}); carrying on with the shutdown.");
         }
     }
 }

@@ -17,10 +17,15 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
     /// <summary>Room for ~10,000 queued-packet messages: a burst waits here, not in the fail-open path.</summary>
     public const int DefaultReceiveBufferBytes = 8 << 20;
 
-    private const int MaximumReceiveBufferBytes = 64 << 20;
+    /// <summary>How far overruns may raise the receive buffer.</summary>
+    public const int DefaultReceiveBufferLimit = 64 << 20;
+
     private const int VerdictsPerSend = 256;
     private const int ReceiveBufferBytes = 64 << 10;
     private static readonly TimeSpan AcknowledgementTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>After an overrun, how long the socket must stay quiet before a request whose ack went missing is sent again.</summary>
+    private static readonly TimeSpan ResendQuietPeriod = TimeSpan.FromMilliseconds(100);
 
     private readonly Socket _socket;
     private readonly IPluginLog _log;
@@ -63,7 +68,7 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
     /// Opens the socket inside <paramref name="ns"/>: a netlink socket belongs to the namespace of the thread that
     /// created it, so only creation happens on the namespace's thread and every later call may come from any thread.
     /// </summary>
-    public static async Task<NfQueueSocket> OpenAsync(NetworkNamespace ns, ushort queueNumber, IPluginLog log, int receiveBufferBytes = DefaultReceiveBufferBytes, int receiveBufferLimit = MaximumReceiveBufferBytes)
+    public static async Task<NfQueueSocket> OpenAsync(NetworkNamespace ns, ushort queueNumber, IPluginLog log, int receiveBufferBytes = DefaultReceiveBufferBytes, int receiveBufferLimit = DefaultReceiveBufferLimit)
     {
         ArgumentNullException.ThrowIfNull(ns);
         ArgumentNullException.ThrowIfNull(log);
@@ -104,8 +109,10 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
                 throw new NfQueueException(
                     $"{Describe()} is already bound by another socket (another delayer, or an NFQUEUE program such as suricata): pick a free queue number or stop the other user first. The kernel answered EPERM, which also means a missing CAP_NET_ADMIN.",
                     bound);
-            case 16: // EBUSY: this very socket bound it before.
-                throw new NfQueueException($"{Describe()} is already bound by this socket.", bound);
+            case 16:
+                // EBUSY: bound by this very socket. We bind once per socket, so this answers a resend whose
+                // first copy bound the queue (with its settings) and lost its ack to an overrun.
+                return;
             default:
                 ThrowOnError("bind", bound);
                 return;
@@ -119,8 +126,13 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
     public void SetQueueMaxLength(uint queueMaxLength, Action<uint> onPacket) =>
         ThrowOnError($"queue length {queueMaxLength}", Request($"queue length {queueMaxLength}", (ref b, s) => NfQueueMessages.WriteQueueMaxLength(ref b, s, QueueNumber, queueMaxLength), onPacket));
 
-    public void Unbind(Action<uint> onPacket) =>
-        ThrowOnError("unbind", Request("unbind", (ref b, s) => NfQueueMessages.WriteUnbind(ref b, s, QueueNumber), onPacket));
+    public void Unbind(Action<uint> onPacket)
+    {
+        var unbound = Request("unbind", (ref b, s) => NfQueueMessages.WriteUnbind(ref b, s, QueueNumber), onPacket);
+
+        // ENODEV: no such queue any more, which is what an unbind wants (a resent unbind gets it after the first copy worked).
+        ThrowOnError("unbind", unbound == 19 ? 0 : unbound);
+    }
 
     /// <summary>NF_ACCEPT for every id, packed into as few datagrams as the send buffer allows.</summary>
     public void Accept(ReadOnlySpan<uint> packetIds)
@@ -150,7 +162,7 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
         var length = ReceiveDatagram(wait);
         if (length > 0)
         {
-            Dispatch(_receiveBuffer.AsSpan(0, length), onPacket, awaitedSequence: 0);
+            Dispatch(_receiveBuffer.AsSpan(0, length), onPacket, awaitedSequences: null);
         }
     }
 
@@ -191,37 +203,59 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a configuration request and waits for its answer (0 or an errno). A full receive buffer makes the
+    /// kernel drop acks too, so after an overrun, once the socket is quiet, the request goes again; every request
+    /// here may be repeated, and an answer to any copy counts.
+    /// </summary>
     private int Request(string what, RequestWriter write, Action<uint> onPacket)
     {
-        uint sequence;
-        lock (_sendLock)
-        {
-            // Sequence 0 is left to verdicts, so an error that carries it is known to be a verdict's.
-            sequence = ++_sequence == 0 ? ++_sequence : _sequence;
-            var builder = new NetlinkMessageBuilder(_sendBuffer);
-            write(ref builder, sequence);
-            Send(_sendBuffer.AsSpan(0, builder.Length), what);
-        }
-
         var started = Stopwatch.GetTimestamp();
+        List<uint> sequences = [SendRequest(what, write)];
+        var overrunsAtSend = ReceiveOverruns;
         while (true)
         {
             var remaining = AcknowledgementTimeout - Stopwatch.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {
-                throw new NfQueueException($"{Describe()}: {what}: the kernel did not answer within {AcknowledgementTimeout.TotalSeconds} s.");
+                throw new NfQueueException($"{Describe()}: {what}: the kernel did not answer within {AcknowledgementTimeout.TotalSeconds} s ({sequences.Count} tries).");
             }
 
-            var length = ReceiveDatagram(remaining);
-            if (length > 0 && Dispatch(_receiveBuffer.AsSpan(0, length), onPacket, sequence) is { } errno)
+            var ackMayBeLost = ReceiveOverruns != overrunsAtSend;
+            var overrunsBefore = ReceiveOverruns;
+            var length = ReceiveDatagram(ackMayBeLost && remaining > ResendQuietPeriod ? ResendQuietPeriod : remaining);
+            if (length > 0)
             {
-                return errno;
+                if (Dispatch(_receiveBuffer.AsSpan(0, length), onPacket, sequences) is { } errno)
+                {
+                    return errno;
+                }
+            }
+            else if (ackMayBeLost && ReceiveOverruns == overrunsBefore)
+            {
+                // Quiet (not another overrun) and still no answer: the ack was among what the kernel dropped.
+                _log.Info($"{Describe()}: {what}: the answer was lost to a receive buffer overrun; asking again.");
+                sequences.Add(SendRequest(what, write));
+                overrunsAtSend = ReceiveOverruns;
             }
         }
     }
 
-    /// <summary>Hands packets on, counts verdict errors, and returns the outcome of the awaited request if this datagram holds it.</summary>
-    private int? Dispatch(ReadOnlySpan<byte> datagram, Action<uint> onPacket, uint awaitedSequence)
+    private uint SendRequest(string what, RequestWriter write)
+    {
+        lock (_sendLock)
+        {
+            // Sequence 0 is left to verdicts, so an error that carries it is known to be a verdict's.
+            var sequence = ++_sequence == 0 ? ++_sequence : _sequence;
+            var builder = new NetlinkMessageBuilder(_sendBuffer);
+            write(ref builder, sequence);
+            Send(_sendBuffer.AsSpan(0, builder.Length), what);
+            return sequence;
+        }
+    }
+
+    /// <summary>Hands packets on, counts verdict errors, and returns the answer to the awaited request if this datagram holds one.</summary>
+    private int? Dispatch(ReadOnlySpan<byte> datagram, Action<uint> onPacket, List<uint>? awaitedSequences)
     {
         int? awaited = null;
         var reader = new NetlinkMessageReader(datagram);
@@ -233,9 +267,9 @@ internal sealed partial class NfQueueSocket : IVerdictSender, IDisposable
             }
             else if (NfQueueMessages.TryReadAcknowledgement(message, out var errno))
             {
-                if (awaitedSequence != 0 && message.Sequence == awaitedSequence)
+                if (message.Sequence != 0 && awaitedSequences is not null && awaitedSequences.Contains(message.Sequence))
                 {
-                    awaited = errno;
+                    awaited ??= errno;
                 }
                 else if (errno != 0 && message.Sequence == 0)
                 {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Faultline.Plugins.Network.NfQueue;
 using Faultline.Testing;
@@ -190,40 +192,46 @@ public sealed class NfQueueDelayerTests
     [Fact]
     public async Task A_full_receive_buffer_is_an_overrun_and_what_did_not_fit_passes_undelayed()
     {
+        const int Datagrams = 40;
+        const int Port = 40404;
         await using var pair = await VethNamespacePair.CreateAsync(Token);
         var queue = VethNamespacePair.RandomQueueNumber();
         await pair.AddQueueRuleAsync(queue, Token);
+        using var receiver = await VethNamespacePair.OpenUdpSocketAsync(pair.B, pair.AddressB, Port);
+        using var sender = await VethNamespacePair.OpenUdpSocketAsync(pair.A);
         var held = new List<uint>();
         using var socket = await NfQueueSocket.OpenAsync(pair.A, queue, _log, receiveBufferBytes: 4096, receiveBufferLimit: 1 << 20);
         socket.Bind(NfQueueDelayer.QueueMaxLength, held.Add);
 
-        // Nobody reads while 40 requests pass the hook: a few messages fill the buffer, the rest cannot be
-        // delivered and the kernel lets those packets go at once (fail-open) instead of dropping them.
-        var ping = pair.PingAsync(Token, count: 40, interval: "0.01");
-        KernelQueueCounters? counters = null;
-        await Poll.UntilAsync(
-            async () => (counters = await pair.ReadQueueCountersAsync(queue, Token)) is { IdSequence: >= 40 },
-            TimeSpan.FromSeconds(10),
-            "all 40 echo requests passed the NFQUEUE hook");
-        var queued = counters!.QueueTotal;
-        Assert.InRange(queued, 1, 39);
-
-        var reading = Stopwatch.StartNew();
-        while (held.Count < queued)
+        // Nobody reads the queue while 40 numbered datagrams pass the hook: a few messages fill the buffer, the
+        // rest cannot be delivered and the kernel lets those packets go at once (fail-open) instead of dropping them.
+        var destination = new IPEndPoint(IPAddress.Parse(pair.AddressB), Port);
+        for (var number = 1; number <= Datagrams; number++)
         {
-            Assert.True(reading.Elapsed < TimeSpan.FromSeconds(10), $"read {held.Count} of the {queued} queued packets");
-            socket.Pump(TimeSpan.FromSeconds(1), held.Add);
+            await sender.SendToAsync(BitConverter.GetBytes(number), destination, Token);
         }
 
+        var counters = await pair.ReadQueueCountersAsync(queue, Token);
+        Assert.Equal(Datagrams, (int)counters!.IdSequence);
+        var queued = counters.QueueTotal;
+        Assert.InRange(queued, 1, Datagrams - 1);
+        var arrived = new HashSet<int>();
+        ReceiveUntil(receiver, arrived, Datagrams - queued);
+
+        // Queue length 0: from its ack on nothing is queued any more; the queued packets reach held before it.
+        socket.SetQueueMaxLength(0, held.Add);
+        Assert.Equal(queued, held.Count);
         socket.Accept(CollectionsMarshal.AsSpan(held));
-        var measured = await ping;
+        ReceiveUntil(receiver, arrived, Datagrams);
+        var after = await pair.ReadQueueCountersAsync(queue, Token);
 
         Assert.True(socket.ReceiveOverruns >= 1, $"a full buffer was not reported: {counters}");
-        Assert.Contains(_log.Lines, line => line.Contains("receive buffer overrun", StringComparison.Ordinal));
-        Assert.Equal(queued, held.Count);
-        Assert.Equal(0, counters.UserDropped);
-        Assert.Equal(0, measured.LossPercent);
-        Assert.True(measured.RoundTripsMs.Count(rtt => rtt < 5) >= 40 - queued, $"the packets that did not fit were held: {measured}");
+        Assert.Contains(_log.Lines, line => line.Contains("receive buffer overrun (1 so far)", StringComparison.Ordinal));
+
+        // The full buffer also swallowed the ack of the queue-length request, which was therefore asked again.
+        Assert.Contains(_log.Lines, line => line.Contains("queue length 0: the answer was lost to a receive buffer overrun; asking again", StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, Datagrams), arrived.Order());
+        Assert.Equal(new KernelQueueCounters(queue, socket.PortId, 0, 0, 0, Datagrams), after);
     }
 
     [Fact]
@@ -250,5 +258,22 @@ public sealed class NfQueueDelayerTests
         Assert.True(statistics.PacketsSeen > 0, $"{statistics}");
         Assert.Equal(statistics.PacketsSeen, statistics.VerdictsSent);
         Assert.Equal(0, statistics.VerdictErrors);
+    }
+
+    /// <summary>Collects datagram numbers until <paramref name="count"/> distinct ones arrived (a duplicate is a failure).</summary>
+    private static void ReceiveUntil(Socket receiver, HashSet<int> arrived, int count)
+    {
+        var buffer = new byte[64];
+        var deadline = Stopwatch.StartNew();
+        while (arrived.Count < count)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"only {arrived.Count} of {count} datagrams arrived: [{string.Join(',', arrived.Order())}]");
+            if (receiver.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectRead))
+            {
+                var length = receiver.Receive(buffer);
+                Assert.Equal(sizeof(int), length);
+                Assert.True(arrived.Add(BitConverter.ToInt32(buffer)), "a datagram arrived twice");
+            }
+        }
     }
 }

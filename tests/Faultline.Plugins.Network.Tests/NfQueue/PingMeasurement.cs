@@ -4,7 +4,11 @@ using System.Text.RegularExpressions;
 namespace Faultline.Plugins.Network.Tests.NfQueue;
 
 /// <summary>What one ping run measured: packets sent and answered, and each answer's round-trip time in ms.</summary>
-internal sealed partial record PingMeasurement(int Transmitted, int Received, IReadOnlyList<double> RoundTripsMs)
+/// <param name="Transmitted">Echo requests sent.</param>
+/// <param name="Received">Echo replies counted by ping (duplicates aside).</param>
+/// <param name="RoundTripsMs">Every answer's round trip, in ms, in ascending order.</param>
+/// <param name="AnsweredSequences">The icmp_seq of every request that was answered.</param>
+internal sealed partial record PingMeasurement(int Transmitted, int Received, IReadOnlyList<double> RoundTripsMs, IReadOnlySet<int> AnsweredSequences)
 {
     public double LossPercent => Transmitted == 0 ? 100 : 100.0 * (Transmitted - Received) / Transmitted;
 
@@ -21,14 +25,12 @@ internal sealed partial record PingMeasurement(int Transmitted, int Received, IR
             throw new FormatException($"No ping summary in:\n{output}");
         }
 
-        var roundTrips = RoundTripPattern().Matches(output)
-            .Select(match => double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture))
-            .Order()
-            .ToList();
+        var replies = ReplyPattern().Matches(output);
         return new PingMeasurement(
             int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture),
             int.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture),
-            roundTrips);
+            [.. replies.Select(match => double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)).Order()],
+            replies.Select(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)).ToHashSet());
     }
 
     /// <summary>Nearest-rank percentile of the round trips.</summary>
@@ -51,6 +53,6 @@ internal sealed partial record PingMeasurement(int Transmitted, int Received, IR
     private static partial Regex SummaryPattern();
 
     // Duplicates ("(DUP!)") are a second answer to one request and would count a packet twice.
-    [GeneratedRegex(@"time=([0-9.]+) ms(?! \(DUP!\))")]
-    private static partial Regex RoundTripPattern();
+    [GeneratedRegex(@"icmp_seq=(\d+) .*?time=([0-9.]+) ms(?! \(DUP!\))")]
+    private static partial Regex ReplyPattern();
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Faultline.Plugins.Network.Host;
 using Faultline.Plugins.Network.Namespaces;
@@ -63,13 +65,22 @@ internal sealed class VethNamespacePair : IAsyncDisposable
     /// <summary>A free-looking queue number in 10000–60000, so parallel runs and other users of NFQUEUE do not meet.</summary>
     public static ushort RandomQueueNumber() => (ushort)Random.Shared.Next(10000, 60001);
 
-    /// <summary>Pings B from A (<c>ping -c COUNT -i INTERVAL -W 2</c>) and parses every round trip.</summary>
-    public async Task<PingMeasurement> PingAsync(CancellationToken cancellationToken, int count = 40, string interval = "0.05", int preload = 0)
+    /// <summary>
+    /// Pings B from A (<c>ping -c COUNT -i INTERVAL -W 2</c>) and parses every round trip. With a
+    /// <paramref name="deadlineSeconds"/> (<c>-w</c>) ping waits for every answer until then; without one it stops
+    /// waiting about twice the slowest round trip it has seen after the last request.
+    /// </summary>
+    public async Task<PingMeasurement> PingAsync(CancellationToken cancellationToken, int count = 40, string interval = "0.05", int preload = 0, int deadlineSeconds = 0)
     {
         List<string> arguments = ["-n", "-c", count.ToString(CultureInfo.InvariantCulture), "-i", interval, "-W", "2"];
         if (preload > 0)
         {
             arguments.AddRange(["-l", preload.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (deadlineSeconds > 0)
+        {
+            arguments.AddRange(["-w", deadlineSeconds.ToString(CultureInfo.InvariantCulture)]);
         }
 
         arguments.Add(AddressB);
@@ -78,6 +89,22 @@ internal sealed class VethNamespacePair : IAsyncDisposable
         TestContext.Current.TestOutputHelper?.WriteLine($"{result.CommandLine}: {measurement}");
         return measurement;
     }
+
+    /// <summary>
+    /// A UDP socket created inside <paramref name="ns"/> (so it sends and receives there, whichever thread uses
+    /// it later), bound to <paramref name="address"/> and <paramref name="port"/> when given.
+    /// </summary>
+    public static Task<Socket> OpenUdpSocketAsync(NetworkNamespace ns, string? address = null, int port = 0) =>
+        ns.RunAsync(() =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            if (address is not null)
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Parse(address), port));
+            }
+
+            return socket;
+        });
 
     /// <summary>Sends what A transmits on the veth to <paramref name="queueNumber"/>, passing packets on when nobody listens.</summary>
     public Task AddQueueRuleAsync(ushort queueNumber, CancellationToken cancellationToken) =>
