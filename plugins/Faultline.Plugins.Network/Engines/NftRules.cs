@@ -58,7 +58,9 @@ public static class NftRules
         foreach (var (family, match) in families)
         {
             var prefix = device + match + ports;
-            var chance = $"numgen random mod 10000 < {((int)Math.Round(p.Percent * 100)).ToString(CultureInfo.InvariantCulture)}";
+            // numgen draws 0-9999; at 100% every packet is hit, which nft can only say without the draw.
+            var hundredths = (int)Math.Round(p.Percent * 100);
+            var chance = hundredths >= 10000 ? "" : $"numgen random mod 10000 < {hundredths.ToString(CultureInfo.InvariantCulture)}";
             switch (p.Action)
             {
                 case NetworkAction.Partition:

@@ -123,6 +123,21 @@ public sealed class NetworkInjectorTests
         await AssertNoTraceAsync(f);
     }
 
+    [Fact]
+    public async Task Loss_of_100_percent_drops_everything()
+    {
+        await using var f = await NetworkFaultFixture.CreateAsync();
+        var loss = f.Injector(NetworkAction.Loss);
+        var handle = await loss.InjectAsync(f.Request("""{ "percent": 100 }"""), Token);
+
+        var during = await f.Lab.PingAsync(20, TimeSpan.FromMilliseconds(10), Token);
+        await loss.RollbackAsync(handle, Token);
+
+        Assert.Equal(during.Transmitted, during.Lost);
+        Assert.Equal(0, (await f.Lab.PingAsync(20, TimeSpan.FromMilliseconds(10), Token)).Lost);
+        await AssertNoTraceAsync(f);
+    }
+
     private static async Task AssertNoTraceAsync(NetworkFaultFixture f)
     {
         var residue = await f.Lab.InspectAAsync(Token);

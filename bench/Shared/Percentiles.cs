@@ -1,4 +1,4 @@
-namespace Faultline.Bench.Engine;
+namespace Faultline.Bench;
 
 /// <summary>
 /// Exact percentiles of a small set of samples in milliseconds (nearest rank), computed once after the runs:
