@@ -404,9 +404,12 @@ public sealed class RunActor : IDisposable
     private async Task<bool> RollbackAsync(ActiveFault fault, bool record)
     {
         var lease = record ? _keeper.LeaseLost : CancellationToken.None;
-        if (record)
+
+        // The fault comes out whatever the database says: a failed write (lease lost, database down) only means
+        // this activation stops recording, and the row left behind is reconciled by the run's next owner.
+        if (record && !await TryRecordAsync(() => _journal.MarkRemovingAsync(fault.Id, lease), fault))
         {
-            await _journal.MarkRemovingAsync(fault.Id, lease);
+            record = false;
         }
 
         string? lastError = null;
@@ -430,9 +433,12 @@ public sealed class RunActor : IDisposable
                     var proof = $"{(result.Status == RollbackStatus.Removed ? "removed" : "already absent")}: {result.Evidence}; verified absent: {check.Evidence}";
                     if (record)
                     {
-                        await _journal.MarkRemovedAsync(fault.Id, proof, lease);
-                        await _journal.AppendAsync("fault.removed", $"{fault.Injector.Name} on {fault.Handle.Target}: {proof}",
-                            new { faultId = fault.Id, target = fault.Handle.Target.ToString(), proof, attempt, ms = Elapsed(started) }, lease);
+                        await TryRecordAsync(async () =>
+                        {
+                            await _journal.MarkRemovedAsync(fault.Id, proof, lease);
+                            await _journal.AppendAsync("fault.removed", $"{fault.Injector.Name} on {fault.Handle.Target}: {proof}",
+                                new { faultId = fault.Id, target = fault.Handle.Target.ToString(), proof, attempt, ms = Elapsed(started) }, lease);
+                        }, fault);
                     }
 
                     return true;
@@ -451,12 +457,28 @@ public sealed class RunActor : IDisposable
         EngineTelemetry.RollbacksFailed.Add(1, new KeyValuePair<string, object?>("injector", fault.Injector.Name));
         if (record)
         {
-            await _journal.MarkFailedAsync(fault.Id, lastError ?? "rollback failed", lease);
+            await TryRecordAsync(() => _journal.MarkFailedAsync(fault.Id, lastError ?? "rollback failed", lease), fault);
             await _journal.AppendAsync("fault.rollback-failed", $"{fault.Injector.Name} on {fault.Handle.Target}: could not be proven removed: {lastError}. It stays open for reconciliation.",
                 new { faultId = fault.Id, error = lastError }, lease);
         }
 
         return false;
+    }
+
+    private async Task<bool> TryRecordAsync(Func<Task> write, ActiveFault fault)
+    {
+        try
+        {
+            await write();
+            return true;
+        }
+#pragma warning disable CA1031 // Recording must never stand between a fault and its removal.
+        catch (Exception exception) when (exception is not OperationCanceledException || _keeper.IsLost)
+#pragma warning restore CA1031
+        {
+            _logger.LogWarning(exception, "Run {RunId}: could not record the rollback of fault {FaultId}; removing it anyway, its row is reconciled later", RunId, fault.Id);
+            return false;
+        }
     }
 
     // A fault row left by a previous owner: roll back by its handle, or, if it never got one (the owner died
