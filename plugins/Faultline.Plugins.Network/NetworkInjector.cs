@@ -14,7 +14,7 @@ namespace Faultline.Plugins.Network;
 /// first, then applies through the chosen engine and records that engine in the handle; rollback removes
 /// exactly the fault's own marks and is safe from any process.
 /// </summary>
-public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) : IFaultInjector
+public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) : IFaultInjector, IHostCapabilityProbe
 {
     public string Name { get; } = NetworkActions.InjectorName(action);
 
@@ -27,6 +27,21 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
         NetworkTarget.Kinds,
         new HostRequirements(["CAP_NET_ADMIN", "CAP_SYS_ADMIN"], ["netem or tbf/nftables/NFQUEUE (probed)"], ["ip", "tc", "nft", "iptables", "nsenter"]),
         FaultComposition.ByClaims);
+
+    /// <summary>The engines this host offers, probed once per host and shared by every network injector.</summary>
+    public async ValueTask<HostCapabilityReport> ProbeHostAsync(CancellationToken cancellationToken)
+    {
+        var capabilities = await faults.CapabilitiesAsync(cancellationToken);
+        return new HostCapabilityReport(
+            new Dictionary<string, bool>(StringComparer.Ordinal)
+            {
+                ["netem"] = capabilities.Netem,
+                ["tbf"] = capabilities.Tbf,
+                ["nftables"] = capabilities.Nftables,
+                ["nfqueue"] = capabilities.NfQueue,
+            },
+            capabilities.Evidence);
+    }
 
     public async ValueTask<ValidationResult> ValidateAsync(FaultRequest request, CancellationToken cancellationToken)
     {

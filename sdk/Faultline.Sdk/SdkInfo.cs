@@ -8,7 +8,7 @@ namespace Faultline.Sdk;
 /// </summary>
 public static class SdkInfo
 {
-    public static SemanticVersion ContractVersion { get; } = new(1, 0, 0);
+    public static SemanticVersion ContractVersion { get; } = new(1, 1, 0);
 
     /// <summary>The manifest file every plugin folder carries.</summary>
     public const string ManifestFileName = "faultline-plugin.json";

@@ -10,7 +10,7 @@ public static class LocalSdkFeed
 {
     public static readonly string[] Packages = ["Faultline.Sdk", "Faultline.Sdk.Testing"];
 
-    public const string Version = "1.0.0";
+    public const string Version = "1.1.0";
 
     public static async Task<CommandResult> PackAsync(string feedDirectory, string buildDirectory, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Faultline.Engine.Plugins;
 using Faultline.Engine.Runs;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,8 +15,25 @@ internal sealed class EngineHostedService(IServiceProvider services, IHostApplic
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => _ = StartNodeAsync());
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            _ = ProbeHostAsync();
+            _ = StartNodeAsync();
+        });
         return Task.CompletedTask;
+    }
+
+    /// <summary>Beside the node's start, not before it: a slow probe must not delay the takeover of orphaned runs.</summary>
+    private async Task ProbeHostAsync()
+    {
+        try
+        {
+            await services.GetRequiredService<HostCapabilityRegistry>().ProbeAsync(lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopping before the probe finished: nothing to report.
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

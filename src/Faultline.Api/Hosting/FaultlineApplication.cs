@@ -71,6 +71,7 @@ public static class FaultlineApplication
         services.AddSingleton(options);
         services.AddSingleton(options.Plugins);
         services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<HostCapabilityRegistry>();
         services.AddSingleton<ExperimentDocuments>();
         services.AddFaultlineEngine(options);
         services.AddSingleton<RunEventHub>();

@@ -48,6 +48,12 @@ public sealed class GuardedInjector(IFaultInjector inner, string pluginId, Plugi
     public Task<IReadOnlyList<FaultHandle>> ListLeftoversAsync(Target target, CancellationToken cancellationToken) =>
         PluginCall.RunAsync(Describe("list leftovers"), timeouts.Leftovers, token => inner.ListLeftoversAsync(target, token), cancellationToken);
 
+    /// <summary>What this host can do for the injector, or null when the injector does not say (contract 1.1 added the probe).</summary>
+    public async Task<HostCapabilityReport?> ProbeHostAsync(CancellationToken cancellationToken) =>
+        inner is IHostCapabilityProbe probe
+            ? await PluginCall.RunAsync(Describe("probe host"), timeouts.HostProbe, token => probe.ProbeHostAsync(token), cancellationToken)
+            : null;
+
     /// <summary>After a failed inject: roll back whatever the injector left on the target under this fault id.</summary>
     private async Task<LeftoverCleanup> RemoveLeftoversOfAsync(FaultRequest request, CancellationToken cancellationToken)
     {

@@ -37,4 +37,7 @@ public sealed class PluginTimeouts
     public TimeSpan Leftovers { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan Query { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A host probe tries each engine in a scratch place once; a hung tool must not hold the start.</summary>
+    public TimeSpan HostProbe { get; init; } = TimeSpan.FromSeconds(30);
 }

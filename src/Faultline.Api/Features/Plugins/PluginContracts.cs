@@ -22,13 +22,13 @@ public sealed record PluginResponse(
     IReadOnlyList<MetricProviderResponse> MetricProviders,
     IReadOnlyList<TargetDiscoveryResponse> TargetDiscoveries)
 {
-    public static PluginResponse From(PluginInfo plugin) => new(
+    public static PluginResponse From(PluginInfo plugin, HostCapabilityRegistry hosts) => new(
         plugin.Id,
         plugin.Version,
         plugin.SdkRange,
         plugin.Status,
         plugin.Error,
-        [.. plugin.Injectors.Select(InjectorResponse.From)],
+        [.. plugin.Injectors.Select(injector => InjectorResponse.From(injector, hosts.Of(injector.Name)))],
         [.. plugin.MetricProviders.Select(MetricProviderResponse.From)],
         [.. plugin.TargetDiscoveries.Select(TargetDiscoveryResponse.From)]);
 
@@ -53,16 +53,24 @@ public sealed record InjectorResponse(
     JsonElement ParametersSchema,
     IReadOnlyList<string> TargetKinds,
     HostRequirementsResponse Requires,
-    IReadOnlyList<string> ConflictsWith)
+    IReadOnlyList<string> ConflictsWith,
+    HostCapabilitiesResponse? Host)
 {
-    public static InjectorResponse From(InjectorDescriptor injector) => new(
+    public static InjectorResponse From(InjectorDescriptor injector, HostCapabilityState? host) => new(
         injector.Name,
         injector.Description,
         PluginResponse.Schema(injector.ParametersSchema),
         injector.TargetKinds,
         new HostRequirementsResponse(injector.Requires.LinuxCapabilities, injector.Requires.KernelFeatures, injector.Requires.Binaries),
-        injector.Composition.ConflictsWith);
+        injector.Composition.ConflictsWith,
+        host is null ? null : new HostCapabilitiesResponse(host.ProbedAt, host.Report?.Features, host.Report?.Evidence ?? [], host.Error));
 }
+
+/// <summary>
+/// What this node's host can do for the injector, as its probe found at start (null until it has run, or when the
+/// injector does not probe). <c>Features</c> is null when the probe itself failed; <c>Error</c> then says why.
+/// </summary>
+public sealed record HostCapabilitiesResponse(DateTimeOffset ProbedAt, IReadOnlyDictionary<string, bool>? Features, IReadOnlyList<string> Evidence, string? Error);
 
 public sealed record HostRequirementsResponse(IReadOnlyList<string> LinuxCapabilities, IReadOnlyList<string> KernelFeatures, IReadOnlyList<string> Binaries);
 

@@ -19,11 +19,11 @@ public static class PluginEndpoints
         return api;
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.Ok<PluginListResponse> List(PluginCatalog catalog) =>
-        TypedResults.Ok(new PluginListResponse(SdkInfo.ContractVersion.ToString(), [.. catalog.Plugins.Select(PluginResponse.From)]));
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<PluginListResponse> List(PluginCatalog catalog, HostCapabilityRegistry hosts) =>
+        TypedResults.Ok(new PluginListResponse(SdkInfo.ContractVersion.ToString(), [.. catalog.Plugins.Select(plugin => PluginResponse.From(plugin, hosts))]));
 
-    private static Microsoft.AspNetCore.Http.HttpResults.Ok<PluginResponse> Get(string pluginId, PluginCatalog catalog) =>
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<PluginResponse> Get(string pluginId, PluginCatalog catalog, HostCapabilityRegistry hosts) =>
         catalog.Plugins.FirstOrDefault(p => p.Id == pluginId) is { } plugin
-            ? TypedResults.Ok(PluginResponse.From(plugin))
+            ? TypedResults.Ok(PluginResponse.From(plugin, hosts))
             : throw ProblemException.NotFound("Plugin");
 }
