@@ -134,7 +134,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         _logger.LogInformation("Created PostgreSQL cluster in {DataDirectory}", DataDirectory);
     }
 
-    private async Task StartServerAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a stopped server again on the port it had, so clients holding its connection string reconnect, as
+    /// they would after a database outage. Used by the tests that take the database away in the middle of a run.
+    /// </summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        _started ? Task.CompletedTask : StartServerAsync(cancellationToken, Port);
+
+    private async Task StartServerAsync(CancellationToken cancellationToken, int? fixedPort = null)
     {
         // A previous process killed with SIGKILL may have left its server running: stop it so this
         // start owns the server, its port and its lifetime.
@@ -145,7 +152,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreeLoopbackPort();
+            Port = fixedPort ?? FreeLoopbackPort();
             var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c fsync=on";
             var (exitCode, output) = await RunServerToolAsync(
                 "pg_ctl",

@@ -26,12 +26,16 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public string Key { get; private set; } = "";
 
-    public static async Task<ClusterNodes> CreateAsync(PostgresServer postgres, string name)
+    public static async Task<ClusterNodes> CreateAsync(PostgresServer postgres, string name) =>
+        Create(await postgres.CreateDatabaseAsync(name));
+
+    /// <summary>Nodes over the database at <paramref name="connectionString"/> (the nodes migrate it at start).</summary>
+    public static ClusterNodes Create(string connectionString)
     {
         var state = Directory.CreateTempSubdirectory("faultline-cluster-state-").FullName;
         var environment = new Dictionary<string, string?>
         {
-            ["FAULTLINE_DB"] = await postgres.CreateDatabaseAsync(name),
+            ["FAULTLINE_DB"] = connectionString,
             ["FAULTLINE_PLUGIN_PATH"] = Path.Combine(RepositoryRoot.Path, "artifacts", "plugins"),
             ["FAULTLINE_STATE_DIR"] = state,
             ["FAULTLINE_HEARTBEAT_MS"] = "300",

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 
 namespace Faultline.Tests.Cluster;
@@ -56,6 +57,43 @@ public sealed class RunTakeoverTests(PostgresServer postgres)
         var taken = Assert.Single(events, e => e.GetProperty("type").GetString() == "run.takeover");
         Assert.Equal(doomedId, taken.GetProperty("data").GetProperty("previousOwner").GetGuid());
         Assert.Equal(newOwner, taken.GetProperty("data").GetProperty("node").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_node_killed_between_writing_the_intent_and_the_injectors_answer_has_the_half_applied_fault_found_and_removed()
+    {
+        await using var cluster = await ClusterNodes.CreateAsync(postgres, "midinject");
+        // The fixture's fixture.hang writes its marker (the fault is on the host) and then never returns: the node
+        // is killed while the fault row is still an intent without a handle, the worst moment to die.
+        cluster.Environment["FAULTLINE_PLUGIN_PATH"] += $":{Path.Combine(RepositoryRoot.Path, "artifacts", "plugin-fixtures")}";
+        await using var health = await HealthEndpoint.StartAsync();
+        var (doomed, doomedId, doomedClient) = await cluster.StartNodeAsync();
+        using var doomedApi = doomedClient;
+        var experiment = await doomedApi.CreateExperimentAsync(RunApi.NoopExperiment("midinject", health.Url, duration: "60s", targets: "[host/h1]")
+            .Replace("- fault: noop", "- fault: fixture.hang", StringComparison.Ordinal));
+        var runId = await doomedApi.StartRunAsync(experiment);
+        var markers = Path.Combine(cluster.StateDirectory, "plugins", "fixture.misbehaving");
+        await Poll.UntilAsync(
+            () => Task.FromResult(Directory.Exists(markers) && Directory.EnumerateFiles(markers, "fixture.hang-*.marker").Any()),
+            Patience,
+            "the hanging injector to apply its marker");
+        var intent = Assert.Single((await doomedApi.GetRunAsync(runId)).GetProperty("faults").EnumerateArray());
+        Assert.Equal("intended", intent.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, intent.GetProperty("injectedAt").ValueKind);
+
+        var (_, rescuerId, rescuerClient) = await cluster.StartNodeAsync();
+        using var api = rescuerClient;
+        doomed.Signal(Signals.Kill);
+        await doomed.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var run = await api.WaitForRunAsync(runId, Patience);
+
+        Assert.Equal("lost-owner", run.GetProperty("abortCause").GetString());
+        Assert.Contains($"node {doomedId} stopped renewing its lease", run.GetProperty("verdictReason").GetString());
+        Assert.Equal(rescuerId, run.GetProperty("ownerNode").GetGuid());
+        var fault = Assert.Single(run.GetProperty("faults").EnumerateArray());
+        Assert.Equal("removed", fault.GetProperty("state").GetString());
+        Assert.Contains("marker deleted", fault.GetProperty("removalEvidence").GetString());
+        Assert.Empty(Directory.EnumerateFiles(markers, "fixture.hang-*.marker"));
     }
 
     [Fact]
