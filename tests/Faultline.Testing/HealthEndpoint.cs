@@ -18,6 +18,8 @@ public sealed class HealthEndpoint : IAsyncDisposable
     private readonly WebApplication _app;
     private volatile bool _healthy = true;
     private long _requests;
+    private long _failFrom = long.MaxValue;
+    private long _failTo = long.MaxValue;
 
     private HealthEndpoint(WebApplication app)
     {
@@ -34,6 +36,16 @@ public sealed class HealthEndpoint : IAsyncDisposable
         set => _healthy = value;
     }
 
+    /// <summary>
+    /// Fails the requests numbered <paramref name="from"/> to <paramref name="to"/> (1-based, inclusive), for a
+    /// failure at an exact point of a run without racing it: the baseline sample is request 1, and so on.
+    /// </summary>
+    public void FailRequests(long from, long to = long.MaxValue)
+    {
+        Interlocked.Exchange(ref _failTo, to);
+        Interlocked.Exchange(ref _failFrom, from);
+    }
+
     public static async Task<HealthEndpoint> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,8 +55,9 @@ public sealed class HealthEndpoint : IAsyncDisposable
         var endpoint = new HealthEndpoint(app);
         app.MapGet("/health", () =>
         {
-            Interlocked.Increment(ref endpoint._requests);
-            return endpoint._healthy ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status500InternalServerError);
+            var number = Interlocked.Increment(ref endpoint._requests);
+            var scripted = number >= Interlocked.Read(ref endpoint._failFrom) && number <= Interlocked.Read(ref endpoint._failTo);
+            return endpoint._healthy && !scripted ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status500InternalServerError);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -12,7 +12,8 @@ public sealed record ExperimentSpec(
     IReadOnlyList<MethodStep> Method,
     IReadOnlyList<Guardrail> Guardrails,
     IReadOnlyList<FaultAction> Rollbacks,
-    Schedule? Schedule)
+    Schedule? Schedule,
+    Recovery? Recovery = null)
 {
     public const string ApiVersion = "faultline.dev/v1";
     public const string Kind = "Experiment";

@@ -77,13 +77,14 @@ public static partial class ExperimentSpecReader
             return null;
         }
 
-        reader.OnlyKnown(spec, "$.spec", "hypothesis", "steadyState", "method", "guardrails", "rollbacks", "schedule");
+        reader.OnlyKnown(spec, "$.spec", "hypothesis", "steadyState", "method", "guardrails", "rollbacks", "schedule", "recovery");
         var hypothesis = reader.Text(spec, "hypothesis", "$.spec.hypothesis", required: true, maxLength: 2000);
         var steadyState = ReadList(reader, spec, "steadyState", "$.spec.steadyState", ReadProbe);
         var guardrails = ReadList(reader, spec, "guardrails", "$.spec.guardrails", ReadGuardrail);
         var method = ReadSteps(reader, reader.Array(spec, "method", "$.spec.method", required: true), "$.spec.method");
         var rollbacks = ReadList(reader, spec, "rollbacks", "$.spec.rollbacks", (r, node, path) => r.Mapping(node, path) is { } obj ? ReadFault(r, obj, path, "fault") : null);
         var schedule = spec["schedule"] is null ? null : ReadSchedule(reader, spec["schedule"], "$.spec.schedule");
+        var recovery = spec["recovery"] is null ? null : ReadRecovery(reader, spec["recovery"], "$.spec.recovery");
 
         if (method.Count > 0 && !method.SelectMany(step => step.Faults).Any())
         {
@@ -93,7 +94,7 @@ public static partial class ExperimentSpecReader
         Unique(errors, steadyState.Select(p => p.Name).Concat(guardrails.Select(g => g.Name)), "$.spec", "probe and guardrail names must be unique");
 
         return errors.IsEmpty
-            ? new ExperimentSpec(metadata, hypothesis!, steadyState, method, guardrails, rollbacks, schedule)
+            ? new ExperimentSpec(metadata, hypothesis!, steadyState, method, guardrails, rollbacks, schedule, recovery)
             : null;
     }
 
@@ -289,6 +290,19 @@ public static partial class ExperimentSpecReader
             : new Probe(name, provider, query, config, tolerance, window, aggregation.Value, onError.Value);
     }
 
+    private static Recovery? ReadRecovery(NodeReader reader, JsonNode? node, string path)
+    {
+        var recovery = reader.Mapping(node, path);
+        if (recovery is null)
+        {
+            return null;
+        }
+
+        reader.OnlyKnown(recovery, path, "within");
+        var within = reader.Duration(recovery, "within", $"{path}.within", true, TimeSpan.FromSeconds(1), Recovery.MaxWithin);
+        return within is null ? null : new Recovery(within.Value);
+    }
+
     private static Guardrail? ReadGuardrail(NodeReader reader, JsonNode? node, string path)
     {
         var guardrail = reader.Mapping(node, path);
@@ -297,22 +311,24 @@ public static partial class ExperimentSpecReader
             return null;
         }
 
-        reader.OnlyKnown(guardrail, path, "name", "provider", "query", "config", "tolerance", "every", "onProviderError");
+        reader.OnlyKnown(guardrail, path, "name", "provider", "query", "config", "tolerance", "every", "onProviderError", "window", "aggregation");
         var (name, provider, query, config) = ReadQuery(reader, guardrail, path);
         var tolerance = ReadTolerance(reader, guardrail["tolerance"], $"{path}.tolerance");
         var every = guardrail["every"] is null
             ? Guardrail.DefaultInterval
             : reader.Duration(guardrail, "every", $"{path}.every", true, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         var onError = guardrail["onProviderError"] is null ? ProviderErrorPolicy.Abort : reader.Enum(guardrail, "onProviderError", $"{path}.onProviderError", ErrorPolicies);
-        if (tolerance is { IsRelative: true })
+        var window = reader.Duration(guardrail, "window", $"{path}.window", false, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        var aggregation = guardrail["aggregation"] is null ? Aggregation.Last : reader.Enum(guardrail, "aggregation", $"{path}.aggregation", Aggregations);
+        if (guardrail["aggregation"] is not null && aggregation is not Aggregation.Last && guardrail["window"] is null)
         {
-            reader.Errors.Add($"{path}.tolerance", "guardrails use absolute bounds; relative tolerances belong to steady-state probes.");
+            reader.Errors.Add($"{path}.aggregation", "needs a window: an aggregation reduces the samples of a window (add window: 30s).");
             return null;
         }
 
-        return name is null || provider is null || query is null || tolerance is null || every is null || onError is null
+        return name is null || provider is null || query is null || tolerance is null || every is null || onError is null || aggregation is null
             ? null
-            : new Guardrail(name, provider, query, config, tolerance, every.Value, onError.Value);
+            : new Guardrail(name, provider, query, config, tolerance, every.Value, onError.Value, window, aggregation.Value);
     }
 
     private static (string? Name, string? Provider, string? Query, JsonElement Config) ReadQuery(NodeReader reader, JsonObject probe, string path)

@@ -36,6 +36,11 @@ public static class ExperimentSpecWriter
             body["schedule"] = new JsonObject { ["cron"] = schedule.Cron, ["concurrency"] = schedule.Concurrency.ToString().ToLowerInvariant() };
         }
 
+        if (spec.Recovery is { } recovery)
+        {
+            body["recovery"] = new JsonObject { ["within"] = Durations.Format(recovery.Within) };
+        }
+
         return new JsonObject
         {
             ["apiVersion"] = ExperimentSpec.ApiVersion,
@@ -121,6 +126,12 @@ public static class ExperimentSpecWriter
     {
         var result = Query(guardrail.Name, guardrail.Provider, guardrail.Query, guardrail.Configuration, guardrail.Tolerance);
         result["every"] = Durations.Format(guardrail.Every);
+        if (guardrail.Window is { } window)
+        {
+            result["window"] = Durations.Format(window);
+        }
+
+        result["aggregation"] = guardrail.Aggregation.ToString().ToLowerInvariant();
         result["onProviderError"] = guardrail.OnProviderError.ToString().ToLowerInvariant();
         return result;
     }

@@ -38,7 +38,11 @@ public sealed record Probe(
     Aggregation Aggregation,
     ProviderErrorPolicy OnProviderError);
 
-/// <summary>A probe evaluated continuously during the fault; a breach aborts and rolls back.</summary>
+/// <summary>
+/// A probe evaluated continuously during the fault; a breach aborts and rolls back. Like a steady-state probe it
+/// may reduce a window of samples (p99 over the last 30 s) and compare with the baseline taken just before
+/// injection ("no more than 20% above baseline").
+/// </summary>
 public sealed record Guardrail(
     string Name,
     string Provider,
@@ -46,7 +50,9 @@ public sealed record Guardrail(
     JsonElement Configuration,
     Tolerance Tolerance,
     TimeSpan Every,
-    ProviderErrorPolicy OnProviderError)
+    ProviderErrorPolicy OnProviderError,
+    TimeSpan? Window = null,
+    Aggregation Aggregation = Aggregation.Last)
 {
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
 }

@@ -10,7 +10,9 @@ public sealed record RunEvidence(
     bool AllFaultsRemoved,
     AbortCause? AbortedBy,
     string? AbortDetail,
-    string? Error);
+    string? Error,
+    TimeSpan? RecoveryWindow = null,
+    TimeSpan? RecoveredIn = null);
 
 /// <summary>
 /// Turns evidence into a verdict, stating what was really measured. Order matters: an unremoved fault or an
@@ -52,7 +54,17 @@ public static class VerdictRules
         }
 
         return evidence.RecoveredAfter
-            ? Verdict.Passed($"All {evidence.FaultsPlanned} faults took effect, the steady state held, and the system recovered after rollback.")
-            : Verdict.Refuted("The steady state held during the faults but did not recover after rollback.");
+            ? Verdict.Passed($"All {evidence.FaultsPlanned} faults took effect, the steady state held, and the system recovered after rollback{Took(evidence)}.")
+            : Verdict.Refuted($"The steady state held during the faults but did not recover{Within(evidence)} after rollback.");
     }
+
+    private static string Took(RunEvidence evidence) =>
+        evidence.RecoveredIn is { } took
+            ? $" in {Seconds(took)}{(evidence.RecoveryWindow is { } window ? $" (allowed {Seconds(window)})" : "")}"
+            : "";
+
+    private static string Within(RunEvidence evidence) => evidence.RecoveryWindow is { } window ? $" within {Seconds(window)}" : "";
+
+    private static string Seconds(TimeSpan span) =>
+        span.TotalSeconds.ToString(span.TotalSeconds < 10 ? "0.0 's'" : "0 's'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -25,7 +25,7 @@ public sealed class ProbeSampler(PluginCatalog catalog, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(guardrail);
         return SampleAsync(
-            guardrail.Name, guardrail.Provider, guardrail.Query, guardrail.Configuration, guardrail.Tolerance, null, Aggregation.Last, guardrail.OnProviderError,
+            guardrail.Name, guardrail.Provider, guardrail.Query, guardrail.Configuration, guardrail.Tolerance, guardrail.Window, guardrail.Aggregation, guardrail.OnProviderError,
             phase, baseline, cancellationToken);
     }
 
@@ -33,10 +33,11 @@ public sealed class ProbeSampler(PluginCatalog catalog, TimeProvider time)
         string name, string providerName, string query, JsonElement configuration, Tolerance tolerance, TimeSpan? window, Aggregation aggregation,
         ProviderErrorPolicy onError, string phase, double? baseline, CancellationToken cancellationToken)
     {
+        var threshold = Describe(tolerance, baseline);
         var provider = catalog.FindMetricProvider(providerName);
         if (provider is null)
         {
-            return Unreachable(name, phase, onError, baseline, $"no metric provider named '{providerName}' is loaded on this node");
+            return Unreachable(name, phase, onError, baseline, threshold, $"no metric provider named '{providerName}' is loaded on this node");
         }
 
         var metricQuery = new MetricQuery(query, configuration);
@@ -64,24 +65,24 @@ public sealed class ProbeSampler(PluginCatalog catalog, TimeProvider time)
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return Unreachable(name, phase, onError, baseline, $"{providerName} failed: {exception.Message}");
+            return Unreachable(name, phase, onError, baseline, threshold, $"{providerName} failed: {exception.Message}");
         }
 
         if (values.Count == 0)
         {
-            return Unreachable(name, phase, onError, baseline, $"{providerName} returned no samples for '{query}' (an empty result is not zero)");
+            return Unreachable(name, phase, onError, baseline, threshold, $"{providerName} returned no samples for '{query}' (an empty result is not zero)");
         }
 
         var value = Aggregate(values, aggregation);
         var held = tolerance.Accepts(value, baseline);
-        var detail = $"{Describe(aggregation, values.Count)} {Format(value)} {(held ? "within" : "outside")} {Describe(tolerance, baseline)}";
-        return new ProbeReading(name, phase, value, held, false, detail, baseline);
+        var detail = $"{Describe(aggregation, values.Count)} {Format(value)} {(held ? "within" : "outside")} {threshold}";
+        return new ProbeReading(name, phase, value, held, false, detail, baseline, threshold);
     }
 
-    private static ProbeReading Unreachable(string name, string phase, ProviderErrorPolicy onError, double? baseline, string why) =>
+    private static ProbeReading Unreachable(string name, string phase, ProviderErrorPolicy onError, double? baseline, string threshold, string why) =>
         onError == ProviderErrorPolicy.Ignore
-            ? new ProbeReading(name, phase, null, true, true, $"{why}; ignored (onProviderError: ignore)", baseline)
-            : new ProbeReading(name, phase, null, false, true, $"{why}; counted as a breach (onProviderError: abort)", baseline);
+            ? new ProbeReading(name, phase, null, true, true, $"{why}; ignored (onProviderError: ignore)", baseline, threshold)
+            : new ProbeReading(name, phase, null, false, true, $"{why}; counted as a breach (onProviderError: abort)", baseline, threshold);
 
     public static double Aggregate(IReadOnlyList<double> values, Aggregation aggregation)
     {

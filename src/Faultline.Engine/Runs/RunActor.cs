@@ -52,6 +52,8 @@ public sealed class RunActor : IDisposable
     private int _planned;
     private int _verified;
     private bool _steadyDuring = true;
+    private TimeSpan? _recoveryWindow;
+    private TimeSpan? _recoveredIn;
 
     public RunActor(ClaimedRun claim, LeaseKeeper keeper, RunEngineServices services)
     {
@@ -623,13 +625,19 @@ public sealed class RunActor : IDisposable
         return held;
     }
 
+    // "Recovers within T after rollback": T is the experiment's recovery.within, else the engine's window; the
+    // time it took is measured from the last removal and stated in the verdict.
     private async Task<bool> WaitForRecoveryAsync(ExperimentSpec spec, CancellationToken lease)
     {
-        var deadline = _services.Time.GetUtcNow() + _services.Options.RecoveryWindow;
+        var window = spec.Recovery?.Within ?? _services.Options.RecoveryWindow;
+        _recoveryWindow = window;
+        var started = _services.Time.GetUtcNow();
+        var deadline = started + window;
         while (true)
         {
             if (await SampleSteadyStateAsync(spec, ProbePhases.Recovery, lease))
             {
+                _recoveredIn = _services.Time.GetUtcNow() - started;
                 return true;
             }
 
@@ -650,7 +658,11 @@ public sealed class RunActor : IDisposable
         }
 
         await _journal.AppendAsync(type, $"{reading.Name} ({reading.Phase}): {reading.Detail}",
-            new { probe = reading.Name, phase = reading.Phase, value = reading.Value, held = reading.Held, providerFailed = reading.ProviderFailed, baseline = reading.Baseline, detail = reading.Detail },
+            new
+            {
+                probe = reading.Name, phase = reading.Phase, value = reading.Value, threshold = reading.Threshold, verdict = reading.Verdict, held = reading.Held,
+                providerFailed = reading.ProviderFailed, baseline = reading.Baseline, detail = reading.Detail,
+            },
             token);
     }
 
@@ -703,7 +715,9 @@ public sealed class RunActor : IDisposable
             abort = _abort;
         }
 
-        return new RunEvidence(steadyBefore, _planned, _verified, _steadyDuring, recovered, allRemoved && _active.IsEmpty, abort?.Cause, abort?.Reason is { } reason ? $"Aborted: {reason}." : null, error);
+        return new RunEvidence(
+            steadyBefore, _planned, _verified, _steadyDuring, recovered, allRemoved && _active.IsEmpty, abort?.Cause, abort?.Reason is { } reason ? $"Aborted: {reason}." : null, error,
+            _recoveryWindow, _recoveredIn);
     }
 
     private static string Describe(FaultRecord conflict, IReadOnlyList<string> claims, GuardedInjector injector)

@@ -23,6 +23,44 @@ public sealed class ExperimentSpecWriterTests
     }
 
     [Fact]
+    public void Recovery_and_guardrail_windows_read_and_write_back()
+    {
+        const string text = """
+            apiVersion: faultline.dev/v1
+            kind: Experiment
+            metadata: { name: windows }
+            spec:
+              hypothesis: h
+              method:
+                - fault: a.one
+                  selector: { kinds: [host] }
+                  duration: 1s
+              guardrails:
+                - name: p99-latency
+                  provider: prometheus
+                  query: histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[1m]))
+                  window: 30s
+                  aggregation: p99
+                  tolerance: { maxIncreasePercent: 20 }
+                  every: 1s
+              recovery: { within: 45s }
+            """;
+
+        var errors = new ValidationErrors();
+        var spec = ExperimentSpecReader.Parse(text, errors);
+
+        Assert.True(errors.IsEmpty, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+        var guardrail = Assert.Single(spec!.Guardrails);
+        Assert.Equal(TimeSpan.FromSeconds(30), guardrail.Window);
+        Assert.Equal(Aggregation.P99, guardrail.Aggregation);
+        Assert.Equal(20, guardrail.Tolerance.MaxIncreasePercent);
+        Assert.Equal(TimeSpan.FromSeconds(45), spec.Recovery!.Within);
+        var written = ExperimentSpecWriter.Write(spec);
+        Assert.Equal("45s", written["spec"]!["recovery"]!["within"]!.GetValue<string>());
+        Assert.Equal(written.ToJsonString(), ExperimentSpecWriter.Write(ExperimentSpecReader.Read(written, new ValidationErrors())!).ToJsonString());
+    }
+
+    [Fact]
     public void Fault_locations_name_each_fault_by_its_path()
     {
         const string text = """

@@ -44,7 +44,7 @@ public sealed class PluginCatalogTests : IDisposable
         var plugin = Assert.Single(catalog.Plugins);
         Assert.Equal(PluginStatus.Incompatible, plugin.Status);
         Assert.Contains("[2.0.0, 3.0.0)", plugin.Error, StringComparison.Ordinal);
-        Assert.Contains("1.0.0", plugin.Error, StringComparison.Ordinal);
+        Assert.Contains(Sdk.SdkInfo.ContractVersion.ToString(), plugin.Error, StringComparison.Ordinal);
         Assert.Null(catalog.FindInjector("fixture.v1"));
     }
 
