@@ -4,17 +4,13 @@ using Faultline.Engine.Plugins;
 using Faultline.Sdk.Metrics;
 using Faultline.Sdk.Plugins;
 using Faultline.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Faultline.Plugins.Http.Tests;
 
 /// <summary>The staged plugin, loaded and called by the real plugin host in its own load context.</summary>
 public sealed class HttpPluginInHostTests : IAsyncLifetime
 {
-    private static readonly string Staged = Path.Combine(RepositoryRoot.Path, "artifacts", "plugins", "faultline.http");
-
-    private readonly string _plugins = Directory.CreateTempSubdirectory("faultline-plugins-").FullName;
-    private readonly string _stateRoot = Directory.CreateTempSubdirectory("faultline-plugin-state-").FullName;
+    private readonly StagedPluginHost _host = new("faultline.http");
     private ProbeTargetServer _server = null!;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -24,14 +20,14 @@ public sealed class HttpPluginInHostTests : IAsyncLifetime
     [Fact]
     public async Task The_staged_plugin_loads_and_its_provider_answers_through_the_host()
     {
-        var catalog = LoadStaged();
+        var catalog = _host.Load();
 
         var plugin = Assert.Single(catalog.Plugins);
         Assert.True(plugin.Status == PluginStatus.Loaded, $"faultline.http is {plugin.Status}: {plugin.Error}");
         Assert.Equal("http", Assert.Single(plugin.MetricProviders).Name);
         Assert.Empty(plugin.Injectors);
         Assert.Empty(plugin.TargetDiscoveries);
-        Assert.False(File.Exists(Path.Combine(Staged, "Faultline.Sdk.dll")), "The plugin folder ships Faultline.Sdk.dll, which only the host may provide.");
+        Assert.False(File.Exists(Path.Combine(_host.Staged, "Faultline.Sdk.dll")), "The plugin folder ships Faultline.Sdk.dll, which only the host may provide.");
 
         var provider = catalog.FindMetricProvider("http")!;
         var query = new MetricQuery("status:500", JsonSerializer.SerializeToElement(new { url = _server.Url("/mix/3"), requests = 6, concurrency = 2 }));
@@ -47,7 +43,7 @@ public sealed class HttpPluginInHostTests : IAsyncLifetime
     {
         var registrar = new RecordingRegistrar();
 
-        new HttpPlugin().Register(registrar, new PluginContext(AppContext.BaseDirectory, _stateRoot, new Dictionary<string, string>(), new SilentLog()));
+        new HttpPlugin().Register(registrar, new PluginContext(AppContext.BaseDirectory, _host.StateRoot, new Dictionary<string, string>(), new SilentLog()));
 
         var provider = Assert.IsType<HttpProbeProvider>(Assert.Single(registrar.MetricProviders));
         Assert.Equal("http", provider.Name);
@@ -59,20 +55,6 @@ public sealed class HttpPluginInHostTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
-        Directory.Delete(_plugins, recursive: true);
-        Directory.Delete(_stateRoot, recursive: true);
-    }
-
-    /// <summary>A private copy of the staged folder: the host sees this plugin alone, whatever else is staged.</summary>
-    private PluginCatalog LoadStaged()
-    {
-        Assert.True(File.Exists(Path.Combine(Staged, "faultline-plugin.json")), $"{Staged} is not staged: build plugins/Faultline.Plugins.Http first.");
-        var folder = Directory.CreateDirectory(Path.Combine(_plugins, "faultline.http")).FullName;
-        foreach (var file in Directory.GetFiles(Staged))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        return new PluginCatalog(new PluginHostOptions { SearchPaths = [_plugins], StateRoot = _stateRoot }, NullLogger<PluginCatalog>.Instance);
+        _host.Dispose();
     }
 }

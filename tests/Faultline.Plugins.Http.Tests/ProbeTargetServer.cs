@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
+using Faultline.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Faultline.Plugins.Http.Tests;
 
@@ -49,17 +45,15 @@ internal sealed class ProbeTargetServer : IAsyncDisposable
 
     public static async Task<ProbeTargetServer> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(ProbeTargetServer).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new ProbeTargetServer(app);
+        ProbeTargetServer server = null!;
+        var (_, baseAddress) = await LoopbackWebApp.StartAsync(typeof(ProbeTargetServer), app => server = Map(app), cancellationToken);
+        server.BaseAddress = baseAddress;
+        return server;
+    }
 
-        // Port 0: the OS picks a free port, so parallel test classes never collide.
-        app.Urls.Add("http://127.0.0.1:0");
+    private static ProbeTargetServer Map(WebApplication app)
+    {
+        var server = new ProbeTargetServer(app);
         app.Use(async (context, next) =>
         {
             // The count this request made, kept with it: reading the counter later could see a concurrent request's.
@@ -121,9 +115,6 @@ internal sealed class ProbeTargetServer : IAsyncDisposable
             context.Response.StatusCode = 201;
         });
 
-        await app.StartAsync(cancellationToken);
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
-        server.BaseAddress = new Uri(addresses.Addresses.Single());
         return server;
     }
 
