@@ -4,14 +4,13 @@ using Faultline.Engine.Plugins;
 using Faultline.Sdk.Metrics;
 using Faultline.Sdk.Plugins;
 using Faultline.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Faultline.Plugins.Http.Tests;
 
 /// <summary>The staged plugin, loaded and called by the real plugin host in its own load context.</summary>
 public sealed class HttpPluginInHostTests : IAsyncLifetime
 {
-    private static readonly string Staged = Path.Combine(RepositoryRoot.Path, "artifacts", "plugins", "faultline.http");
+    private static readonly string Staged = StagedPlugin.Folder("faultline.http");
 
     private readonly string _plugins = Directory.CreateTempSubdirectory("faultline-plugins-").FullName;
     private readonly string _stateRoot = Directory.CreateTempSubdirectory("faultline-plugin-state-").FullName;
@@ -24,7 +23,7 @@ public sealed class HttpPluginInHostTests : IAsyncLifetime
     [Fact]
     public async Task The_staged_plugin_loads_and_its_provider_answers_through_the_host()
     {
-        var catalog = LoadStaged();
+        var catalog = StagedPlugin.LoadAlone("faultline.http", _plugins, _stateRoot);
 
         var plugin = Assert.Single(catalog.Plugins);
         Assert.True(plugin.Status == PluginStatus.Loaded, $"faultline.http is {plugin.Status}: {plugin.Error}");
@@ -61,18 +60,5 @@ public sealed class HttpPluginInHostTests : IAsyncLifetime
         await _server.DisposeAsync();
         Directory.Delete(_plugins, recursive: true);
         Directory.Delete(_stateRoot, recursive: true);
-    }
-
-    /// <summary>A private copy of the staged folder: the host sees this plugin alone, whatever else is staged.</summary>
-    private PluginCatalog LoadStaged()
-    {
-        Assert.True(File.Exists(Path.Combine(Staged, "faultline-plugin.json")), $"{Staged} is not staged: build plugins/Faultline.Plugins.Http first.");
-        var folder = Directory.CreateDirectory(Path.Combine(_plugins, "faultline.http")).FullName;
-        foreach (var file in Directory.GetFiles(Staged))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        return new PluginCatalog(new PluginHostOptions { SearchPaths = [_plugins], StateRoot = _stateRoot }, NullLogger<PluginCatalog>.Instance);
     }
 }

@@ -19,8 +19,12 @@ internal static class Eventually
 
     public static Task<InstantResult> InstantAsync(
         this PrometheusProvider provider, MetricQuery query, Func<InstantResult, bool> accept, string what, PrometheusServer? server) =>
+        InstantAsync(() => provider.QueryInstantAsync(query, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken).AsTask(), accept, what, server);
+
+    /// <summary>Any instant query now, e.g. through the plugin host's guarded provider.</summary>
+    public static Task<InstantResult> InstantAsync(Func<Task<InstantResult>> ask, Func<InstantResult, bool> accept, string what, PrometheusServer? server) =>
         UntilAsync(
-            () => provider.QueryInstantAsync(query, DateTimeOffset.UtcNow, TestContext.Current.CancellationToken).AsTask(),
+            ask,
             accept,
             result => $"[{string.Join(", ", result.Samples.Select(sample => sample.Value.ToString(CultureInfo.InvariantCulture)))}]",
             what,
@@ -56,8 +60,9 @@ internal static class Eventually
 
                 last = describe(answer);
             }
-            catch (MetricProviderException exception)
+            catch (Exception exception) when (exception is MetricProviderException || exception.InnerException is MetricProviderException)
             {
+                // (Through the plugin host, the provider's exception arrives wrapped.)
                 // Not listening yet: Prometheus opens its port only after loading its configuration and its TSDB.
                 last = exception.Message;
             }
