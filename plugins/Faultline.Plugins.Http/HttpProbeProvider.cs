@@ -141,7 +141,7 @@ public sealed class HttpProbeProvider : IMetricProvider, IDisposable
         var parsed = Check(query, errors);
         return parsed is { } valid && errors.Count == 0
             ? valid
-            : throw new MetricProviderException($"Invalid http probe: {string.Join("; ", errors.Select(e => $"{e.Path} {e.Message}"))}");
+            : throw new MetricProviderException($"Invalid http probe: {ParameterErrors.Describe(errors)}");
     }
 
     private static (HttpProbeSettings Settings, ProbeQuery Query)? Check(MetricQuery query, List<ParameterError> errors)

@@ -183,26 +183,9 @@ internal sealed record HttpProbeSettings(
             : new HttpProbeSettings(url, new HttpMethod(method), headers, body, expected, timeout, requests, concurrency);
     }
 
-    private static string? ReadUrl(JsonElement value, string path, List<ParameterError> errors)
-    {
-        if (value.ValueKind != JsonValueKind.String ||
-            !Uri.TryCreate(value.GetString(), UriKind.Absolute, out var uri) ||
-            (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
-            string.IsNullOrEmpty(uri.Host))
-        {
-            errors.Add(new ParameterError(path, "must be an absolute http or https URL."));
-            return null;
-        }
-
-        // The URL becomes a label of every sample, stored and shown: credentials must not ride in it.
-        if (uri.UserInfo.Length > 0)
-        {
-            errors.Add(new ParameterError(path, "must not carry credentials (user:password@); send them in a header."));
-            return null;
-        }
-
-        return value.GetString();
-    }
+    // The URL becomes a label of every sample, stored and shown: credentials must not ride in it.
+    private static string? ReadUrl(JsonElement value, string path, List<ParameterError> errors) =>
+        HttpUrl.Read(value, path, string.Empty, "send them in a header", errors) is null ? null : value.GetString();
 
     private static HashSet<int>? ReadStatuses(JsonElement value, string path, List<ParameterError> errors)
     {

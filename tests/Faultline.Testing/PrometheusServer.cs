@@ -25,8 +25,15 @@ public sealed class PrometheusServer : IAsyncDisposable
     {
         _process = process;
         _directory = directory;
+        Address = apiAddress;
         _api = LoopbackHttp.CreateClient(apiAddress);
     }
+
+    /// <summary>The base of the HTTP API, route prefix included, ending in a slash: <c>http://127.0.0.1:41234/prometheus/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>Whether the process has ended (a bad web config ends it right after the start).</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Prometheus' stdout and stderr so far, for failure messages.</summary>
     public string Output
@@ -81,8 +88,13 @@ public sealed class PrometheusServer : IAsyncDisposable
             .FirstOrDefault(File.Exists);
     }
 
-    public static PrometheusServer Start(string binary, Uri target, string metricsPath)
+    public static PrometheusServer Start(string binary, Uri target, string metricsPath) =>
+        Start(binary, target, metricsPath, new PrometheusServerOptions());
+
+    public static PrometheusServer Start(string binary, Uri target, string metricsPath, PrometheusServerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
         var directory = Directory.CreateTempSubdirectory("faultline-prometheus-");
         var configFile = Path.Combine(directory.FullName, "prometheus.yml");
         File.WriteAllText(configFile, string.Create(CultureInfo.InvariantCulture, $"""
@@ -108,9 +120,22 @@ public sealed class PrometheusServer : IAsyncDisposable
         startInfo.ArgumentList.Add($"--config.file={configFile}");
         startInfo.ArgumentList.Add($"--storage.tsdb.path={Path.Combine(directory.FullName, "data")}");
         startInfo.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--web.listen-address=127.0.0.1:{port}"));
+        if (options.WebConfig is not null)
+        {
+            var webConfigFile = Path.Combine(directory.FullName, "web.yml");
+            File.WriteAllText(webConfigFile, options.WebConfig);
+            startInfo.ArgumentList.Add($"--web.config.file={webConfigFile}");
+        }
 
+        var prefix = options.RoutePrefix?.Trim('/') is { Length: > 0 } trimmed ? $"/{trimmed}" : string.Empty;
+        if (prefix.Length > 0)
+        {
+            startInfo.ArgumentList.Add($"--web.route-prefix={prefix}");
+        }
+
+        var scheme = options.Https ? "https" : "http";
         var process = new Process { StartInfo = startInfo };
-        var server = new PrometheusServer(process, directory, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")));
+        var server = new PrometheusServer(process, directory, new Uri(string.Create(CultureInfo.InvariantCulture, $"{scheme}://127.0.0.1:{port}{prefix}/")));
         process.OutputDataReceived += (_, line) => server.Append(line.Data);
         process.ErrorDataReceived += (_, line) => server.Append(line.Data);
         try

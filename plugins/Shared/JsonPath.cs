@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Faultline.Plugins.Http;
+namespace Faultline.Plugins.Shared;
 
 /// <summary>
 /// JSON paths for validation errors, written as the host writes them: <c>$.url</c>, <c>$.expectStatus[1]</c>,
