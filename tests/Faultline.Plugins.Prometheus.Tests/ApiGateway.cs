@@ -1,3 +1,4 @@
+using Faultline.Testing;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,11 +31,11 @@ internal sealed class ApiGateway : IAsyncDisposable
     public static async Task<ApiGateway> StartAsync(string token, CancellationToken cancellationToken)
     {
         var gateway = new ApiGateway(token);
-        (gateway._app, gateway.BaseAddress) = await LoopbackKestrel.StartAsync(app => app.Map("/api/v1/{endpoint}", gateway.AnswerAsync), cancellationToken);
+        (gateway._app, gateway.BaseAddress) = await LoopbackWebApp.StartAsync(typeof(ApiGateway), app => app.Map("/api/v1/{endpoint}", gateway.AnswerAsync), cancellationToken);
         return gateway;
     }
 
-    public ValueTask DisposeAsync() => _app is null ? ValueTask.CompletedTask : LoopbackKestrel.StopAsync(_app);
+    public ValueTask DisposeAsync() => _app is null ? ValueTask.CompletedTask : LoopbackWebApp.StopAsync(_app);
 
     private Task AnswerAsync(HttpContext context)
     {

@@ -16,7 +16,7 @@ public sealed class ScrapedPrometheus : IAsyncDisposable
     private ScrapeTarget? _target;
     private PrometheusServer? _server;
 
-    internal ScrapeTarget Target => _target ?? throw new InvalidOperationException("Call StartAsync first.");
+    public ScrapeTarget Target => _target ?? throw new InvalidOperationException("Call StartAsync first.");
 
     public PrometheusServer Server => _server ?? throw new InvalidOperationException("Call StartAsync first.");
 

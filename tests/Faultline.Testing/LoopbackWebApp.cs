@@ -33,4 +33,11 @@ public static class LoopbackWebApp
         var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
         return (app, new Uri(addresses.Addresses.Single()));
     }
+
+    public static async ValueTask StopAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
 }

@@ -4,13 +4,13 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Faultline.Plugins.Prometheus.Tests;
+namespace Faultline.Testing;
 
 /// <summary>
 /// What Prometheus scrapes: a real Kestrel server on a free loopback port serving <c>/metrics</c> in the text
 /// exposition format (0.0.4), one gauge per name, with the values the test sets (NaN and infinities included).
 /// </summary>
-internal sealed class ScrapeTarget : IAsyncDisposable
+public sealed class ScrapeTarget : IAsyncDisposable
 {
     public const string MetricsPath = "/metrics";
 
@@ -26,7 +26,8 @@ internal sealed class ScrapeTarget : IAsyncDisposable
     public static async Task<ScrapeTarget> StartAsync(CancellationToken cancellationToken)
     {
         var target = new ScrapeTarget();
-        (target._app, target.BaseAddress) = await LoopbackKestrel.StartAsync(
+        (target._app, target.BaseAddress) = await LoopbackWebApp.StartAsync(
+            typeof(ScrapeTarget),
             app => app.MapGet(MetricsPath, (HttpContext context) =>
             {
                 context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -36,7 +37,7 @@ internal sealed class ScrapeTarget : IAsyncDisposable
         return target;
     }
 
-    public ValueTask DisposeAsync() => _app is null ? ValueTask.CompletedTask : LoopbackKestrel.StopAsync(_app);
+    public ValueTask DisposeAsync() => _app is null ? ValueTask.CompletedTask : LoopbackWebApp.StopAsync(_app);
 
     private string Exposition()
     {
