@@ -73,6 +73,7 @@ public sealed class TestServer : IAsyncDisposable
             Plugins = plugins ?? StagedPlugins(),
             Engine = engine ?? FastEngine,
             HeartbeatInterval = TimeSpan.FromMilliseconds(500),
+            SecretsKey = Storage.Secrets.MasterKey.Generate(),
         };
         var app = FaultlineApplication.Build(options);
         var token = ApiKeyToken.Create();

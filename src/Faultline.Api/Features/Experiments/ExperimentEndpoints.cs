@@ -48,6 +48,7 @@ public static class ExperimentEndpoints
     private static RouteHandlerBuilder AcceptsDocument(this RouteHandlerBuilder builder) =>
         builder.Accepts<string>(ExperimentBody.MediaTypes[0], ExperimentBody.MediaTypes[1..])
             .Produces<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, ProblemWriter.ContentType)
+            .Produces<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemWriter.ContentType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
