@@ -16,6 +16,7 @@ namespace Faultline.Testing;
 public sealed class HealthEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<KeyValuePair<string, string>> _headers = new();
     private volatile bool _healthy = true;
     private long _requests;
 
@@ -27,6 +28,10 @@ public sealed class HealthEndpoint : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Every value of the header <paramref name="name"/> the endpoint received, in arrival order.</summary>
+    public IReadOnlyList<string> ReceivedHeader(string name) =>
+        [.. _headers.Where(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase)).Select(header => header.Value)];
 
     public bool Healthy
     {
@@ -41,9 +46,17 @@ public sealed class HealthEndpoint : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var endpoint = new HealthEndpoint(app);
-        app.MapGet("/health", () =>
+        app.MapGet("/health", (HttpRequest request) =>
         {
             Interlocked.Increment(ref endpoint._requests);
+            foreach (var (name, values) in request.Headers)
+            {
+                foreach (var value in values)
+                {
+                    endpoint._headers.Enqueue(new KeyValuePair<string, string>(name, value ?? ""));
+                }
+            }
+
             return endpoint._healthy ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status500InternalServerError);
         });
         await app.StartAsync();
