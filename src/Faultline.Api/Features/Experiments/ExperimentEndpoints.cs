@@ -31,7 +31,8 @@ public static class ExperimentEndpoints
         group.MapPost("/", CreateAsync).WithName("CreateExperiment")
             .WithSummary("Create an experiment from YAML or JSON (faultline.dev/v1, or a Chaos Mesh manifest, shown with its translation)")
             .AcceptsDocument().WithIdempotency().RequireAuthorization(Policies.Operator)
-            .Produces<ExperimentResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<ExperimentResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
+            .Produces<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemWriter.ContentType);
         group.MapPost("/validate", ValidateAsync).WithName("ValidateExperiment")
             .WithSummary("Check an experiment document and show it normalized (and translated), without storing it")
             .AcceptsDocument()
