@@ -69,7 +69,14 @@ public sealed partial class FaultlineProcess : IAsyncDisposable
         startInfo.Environment["FAULTLINE_SECRETS_KEY"] = SharedSecretsKey;
         foreach (var (name, value) in environment)
         {
-            startInfo.Environment[name] = value;
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
