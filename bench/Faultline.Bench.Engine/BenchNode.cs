@@ -41,6 +41,7 @@ internal sealed class BenchNode : IAsyncDisposable
         {
             ConnectionString = connectionString,
             Urls = ["http://127.0.0.1:0"],
+            SecretsKey = Faultline.Storage.Secrets.MasterKey.Generate(),
 
             // Hundreds of runs are started in a burst: the limiter must never be what the figure measures.
             RateLimit = new RateLimitOptions { PermitsPerSecond = 1_000_000, Burst = 1_000_000 },

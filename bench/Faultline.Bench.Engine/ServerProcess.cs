@@ -27,6 +27,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    private static readonly string SharedSecretsKey = Faultline.Storage.Secrets.MasterKey.Generate().ToBase64();
+
     public static ServerProcess Start(string faultlineDll, IReadOnlyDictionary<string, string> environment)
     {
         var startInfo = new ProcessStartInfo("dotnet")
@@ -49,6 +51,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             startInfo.Environment.Remove(name);
         }
 
+        // Every node of the bench shares one secrets key, as a cluster's nodes must.
+        startInfo.Environment["FAULTLINE_SECRETS_KEY"] = SharedSecretsKey;
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;

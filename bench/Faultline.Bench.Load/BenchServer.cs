@@ -61,6 +61,7 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             ConnectionString = _postgres.ConnectionString(),
             Urls = ["http://127.0.0.1:0"],
+            SecretsKey = Faultline.Storage.Secrets.MasterKey.Generate(),
 
             // The limiter still runs on every request (its cost is part of the figures) but never rejects.
             RateLimit = new RateLimitOptions { PermitsPerSecond = 1_000_000, Burst = 1_000_000 },

@@ -38,6 +38,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Experiments.ScheduleStore>();
         services.AddSingleton<Policies.PolicyStore>();
         services.AddSingleton<Policies.HaltStore>();
+
+        // Needs an ISecretProtector, which the host registers from its master key.
+        services.AddSingleton<Secrets.SecretStore>();
+        services.AddSingleton<Secrets.ISecretReader>(provider => provider.GetRequiredService<Secrets.SecretStore>());
         return services;
     }
 }

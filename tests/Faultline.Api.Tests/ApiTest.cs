@@ -23,8 +23,11 @@ public abstract class ApiTest(PostgresServer postgres) : IAsyncLifetime
     /// <summary>The plugins of this class's server; null for the staged ones with production timeouts.</summary>
     protected virtual Engine.Plugins.PluginHostOptions? Plugins => null;
 
+    /// <summary>Where this class's server also writes its logs (down to Debug); null for none.</summary>
+    protected virtual CapturedLogs? Logs => null;
+
     public virtual async ValueTask InitializeAsync() =>
-        _server = await TestServer.StartAsync(Postgres, GetType().Name, RateLimit, engine: Engine, plugins: Plugins);
+        _server = await TestServer.StartAsync(Postgres, GetType().Name, RateLimit, engine: Engine, plugins: Plugins, logs: Logs);
 
     public virtual async ValueTask DisposeAsync()
     {

@@ -16,6 +16,7 @@ namespace Faultline.Testing;
 public sealed class HealthEndpoint : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<KeyValuePair<string, string>> _headers = new();
     private volatile bool _healthy = true;
     private long _requests;
     private long _failFrom = long.MaxValue;
@@ -29,6 +30,10 @@ public sealed class HealthEndpoint : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Every value of the header <paramref name="name"/> the endpoint received, in arrival order.</summary>
+    public IReadOnlyList<string> ReceivedHeader(string name) =>
+        [.. _headers.Where(header => string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase)).Select(header => header.Value)];
 
     public bool Healthy
     {
@@ -53,9 +58,17 @@ public sealed class HealthEndpoint : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var endpoint = new HealthEndpoint(app);
-        app.MapGet("/health", () =>
+        app.MapGet("/health", (HttpRequest request) =>
         {
             var number = Interlocked.Increment(ref endpoint._requests);
+            foreach (var (name, values) in request.Headers)
+            {
+                foreach (var value in values)
+                {
+                    endpoint._headers.Enqueue(new KeyValuePair<string, string>(name, value ?? ""));
+                }
+            }
+
             var scripted = number >= Interlocked.Read(ref endpoint._failFrom) && number <= Interlocked.Read(ref endpoint._failTo);
             return endpoint._healthy && !scripted ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status500InternalServerError);
         });

@@ -57,7 +57,7 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(
         PostgresServer postgres, string owner, RateLimitOptions? rateLimit = null, long? maxBodyBytes = null, Engine.Runs.EngineOptions? engine = null,
-        Engine.Plugins.PluginHostOptions? plugins = null)
+        Engine.Plugins.PluginHostOptions? plugins = null, CapturedLogs? logs = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(owner);
         // Tests other than the rate-limit ones must never be throttled by each other's bursts.
@@ -69,12 +69,19 @@ public sealed class TestServer : IAsyncDisposable
             Urls = ["http://127.0.0.1:0"],
             RateLimit = limits,
             MaxRequestBodyBytes = maxBodyBytes ?? 1024 * 1024,
-            MinimumLogLevel = LogLevel.Warning,
+            // Captured logs are read by the test, so everything down to Debug is written to them.
+            MinimumLogLevel = logs is null ? LogLevel.Warning : LogLevel.Debug,
             Plugins = plugins ?? StagedPlugins(),
             Engine = engine ?? FastEngine,
             HeartbeatInterval = TimeSpan.FromMilliseconds(500),
+            SecretsKey = Storage.Secrets.MasterKey.Generate(),
         };
         var app = FaultlineApplication.Build(options);
+        if (logs is not null)
+        {
+            app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        }
+
         var token = ApiKeyToken.Create();
         var bootstrap = await app.Services.GetRequiredService<OrganizationStore>()
             .BootstrapAsync("Operator", "platform", NewApiKey.From(token, "owner", Role.Owner, null), CancellationToken.None)

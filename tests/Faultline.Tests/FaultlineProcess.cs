@@ -42,6 +42,9 @@ public sealed partial class FaultlineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The secrets master key every started process gets unless the test says otherwise.</summary>
+    public static string SharedSecretsKey { get; } = Storage.Secrets.MasterKey.Generate().ToBase64();
+
     public static FaultlineProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("dotnet")
@@ -59,9 +62,21 @@ public sealed partial class FaultlineProcess : IAsyncDisposable
         }
 
         startInfo.Environment.Remove("FAULTLINE_DB");
+        startInfo.Environment.Remove("FAULTLINE_SECRETS_KEY_FILE");
+
+        // Nodes need a secrets master key; all processes of a test run share this one, as a cluster's nodes must.
+        // A test that wants none names the variable with a null value.
+        startInfo.Environment["FAULTLINE_SECRETS_KEY"] = SharedSecretsKey;
         foreach (var (name, value) in environment)
         {
-            startInfo.Environment[name] = value;
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };

@@ -12,6 +12,7 @@ using Faultline.Api.Features.Organizations;
 using Faultline.Api.Features.Plugins;
 using Faultline.Api.Features.BlastRadius;
 using Faultline.Api.Features.Runs;
+using Faultline.Api.Features.Secrets;
 using Faultline.Api.Features.Teams;
 using Faultline.Api.Http;
 using Faultline.Api.Observability;
@@ -23,6 +24,7 @@ using Faultline.Engine.Runs;
 using Faultline.Storage.Cluster;
 using Faultline.Storage.Policies;
 using Faultline.Storage.Runs;
+using Faultline.Storage.Secrets;
 using Faultline.Observability;
 using Faultline.Storage;
 using Microsoft.AspNetCore.Authentication;
@@ -67,6 +69,7 @@ public static class FaultlineApplication
     public static IServiceCollection AddFaultlineServices(this IServiceCollection services, FaultlineServerOptions options)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISecretProtector>(new AesGcmSecretProtector(options.SecretsKey ?? throw new MasterKeyException(MasterKeySource.MissingKeyMessage)));
         services.AddFaultlineStorage(options.ConnectionString);
         services.AddSingleton(options);
         services.AddSingleton(options.Plugins);
@@ -178,7 +181,8 @@ public static class FaultlineApplication
             .MapClusterEndpoints()
             .MapRunEndpoints()
             .MapHaltEndpoints()
-            .MapPolicyEndpoints();
+            .MapPolicyEndpoints()
+            .MapSecretEndpoints();
         return app;
     }
 

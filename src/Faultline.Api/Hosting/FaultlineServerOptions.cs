@@ -24,6 +24,12 @@ public sealed class FaultlineServerOptions
     /// <summary>Where plugins are loaded from and how long their calls may take.</summary>
     public Engine.Plugins.PluginHostOptions Plugins { get; init; } = new();
 
+    /// <summary>
+    /// The master key team secrets are sealed with; the same on every node. Required: a node without one refuses
+    /// to start (<see cref="Storage.Secrets.MasterKeySource.MissingKeyMessage"/>) rather than store secrets in plaintext.
+    /// </summary>
+    public Storage.Secrets.MasterKey? SecretsKey { get; init; }
+
     /// <summary>How this node drives runs: lease TTL, poll interval, per-node cap.</summary>
     public Engine.Runs.EngineOptions Engine { get; init; } = new();
 }

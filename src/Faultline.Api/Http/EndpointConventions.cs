@@ -36,6 +36,10 @@ public static class EndpointConventions
     public static RouteHandlerBuilder ProducesNotFound(this RouteHandlerBuilder builder) =>
         builder.ProducesProblem(StatusCodes.Status404NotFound);
 
+    /// <summary>A 400 with errors keyed by field, for operations whose route or query values are checked.</summary>
+    public static RouteHandlerBuilder ProducesBadRequest(this RouteHandlerBuilder builder) =>
+        builder.Produces<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, ProblemWriter.ContentType);
+
     public static RouteHandlerBuilder ProducesListQueryProblems(this RouteHandlerBuilder builder) =>
         builder.Produces<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, ProblemWriter.ContentType);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Faultline.Domain.Secrets;
 using Faultline.Domain.Validation;
 
 namespace Faultline.Domain.Experiments;
@@ -212,6 +213,12 @@ public static partial class ExperimentSpecReader
             JsonObject obj => JsonSerializer.SerializeToElement(obj),
             _ => Invalid(reader, $"{path}.params", "must be an object."),
         };
+        foreach (var reference in SecretReferences.Find(parameters, $"{path}.params", null))
+        {
+            // Fault parameters are recorded with each fault so a later owner can roll it back: resolved, they would be stored.
+            reader.Errors.Add(reference.Path, "secrets are resolved in probe and guardrail config only, never in fault parameters (they are recorded with the run).");
+        }
+
         var selector = ReadSelector(reader, step["selector"], $"{path}.selector");
         var mode = ReadMode(reader, step, path);
         var duration = reader.Duration(step, "duration", $"{path}.duration", true, TimeSpan.FromMilliseconds(100), MaxFaultDuration);
@@ -342,6 +349,9 @@ public static partial class ExperimentSpecReader
             JsonObject obj => JsonSerializer.SerializeToElement(obj),
             _ => Invalid(reader, $"{path}.config", "must be an object."),
         };
+
+        // Only the shape is checked here; whether the secret exists depends on the team, checked where it is known.
+        _ = SecretReferences.Find(config, $"{path}.config", reader.Errors);
         return (name, provider, query, config);
     }
 

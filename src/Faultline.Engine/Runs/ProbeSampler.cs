@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Faultline.Domain.Experiments;
+using Faultline.Domain.Secrets;
 using Faultline.Engine.Plugins;
 using Faultline.Sdk.Metrics;
+using Faultline.Storage.Secrets;
 
 namespace Faultline.Engine.Runs;
 
@@ -11,28 +13,83 @@ namespace Faultline.Engine.Runs;
 /// zero and a provider that cannot answer is not a pass: both count as not held unless the probe says to
 /// ignore an unreachable provider.
 /// </summary>
-public sealed class ProbeSampler(PluginCatalog catalog, TimeProvider time)
+/// <remarks>
+/// Secret references in a configuration are resolved here, for one call, from the experiment's team only
+/// (<see cref="SecretScope"/>): the resolved configuration goes to the provider and nowhere else, and every
+/// detail written about the sample has the values masked. A secret that is missing or cannot be opened makes the
+/// provider unreachable for that sample, with the reason and never a value.
+/// </remarks>
+public sealed class ProbeSampler(PluginCatalog catalog, TimeProvider time, ISecretReader? secrets = null)
 {
-    public Task<ProbeReading> SampleAsync(Probe probe, string phase, double? baseline, CancellationToken cancellationToken)
+    public Task<ProbeReading> SampleAsync(Probe probe, string phase, double? baseline, CancellationToken cancellationToken) =>
+        SampleAsync(probe, SecretScope.None, phase, baseline, cancellationToken);
+
+    public Task<ProbeReading> SampleAsync(Guardrail guardrail, string phase, double? baseline, CancellationToken cancellationToken) =>
+        SampleAsync(guardrail, SecretScope.None, phase, baseline, cancellationToken);
+
+    public Task<ProbeReading> SampleAsync(Probe probe, SecretScope scope, string phase, double? baseline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(probe);
         return SampleAsync(
-            probe.Name, probe.Provider, probe.Query, probe.Configuration, probe.Tolerance, probe.Window, probe.Aggregation, probe.OnProviderError,
-            phase, baseline, cancellationToken);
+            new ProbeCall(probe.Name, probe.Provider, probe.Query, probe.Configuration, probe.Tolerance, probe.Window, probe.Aggregation, probe.OnProviderError),
+            scope, phase, baseline, cancellationToken);
     }
 
-    public Task<ProbeReading> SampleAsync(Guardrail guardrail, string phase, double? baseline, CancellationToken cancellationToken)
+    public Task<ProbeReading> SampleAsync(Guardrail guardrail, SecretScope scope, string phase, double? baseline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(guardrail);
         return SampleAsync(
-            guardrail.Name, guardrail.Provider, guardrail.Query, guardrail.Configuration, guardrail.Tolerance, guardrail.Window, guardrail.Aggregation, guardrail.OnProviderError,
-            phase, baseline, cancellationToken);
+            new ProbeCall(guardrail.Name, guardrail.Provider, guardrail.Query, guardrail.Configuration, guardrail.Tolerance, guardrail.Window, guardrail.Aggregation, guardrail.OnProviderError),
+            scope, phase, baseline, cancellationToken);
     }
 
-    private async Task<ProbeReading> SampleAsync(
-        string name, string providerName, string query, JsonElement configuration, Tolerance tolerance, TimeSpan? window, Aggregation aggregation,
-        ProviderErrorPolicy onError, string phase, double? baseline, CancellationToken cancellationToken)
+    private async Task<ProbeReading> SampleAsync(ProbeCall call, SecretScope scope, string phase, double? baseline, CancellationToken cancellationToken)
     {
+        var references = SecretReferences.Find(call.Configuration, "config", null);
+        if (references.Count == 0)
+        {
+            return await MeasureAsync(call, call.Configuration, phase, baseline, cancellationToken);
+        }
+
+        var (values, problem) = await ResolveAsync(references, scope, cancellationToken);
+        if (problem is not null)
+        {
+            return Unreachable(call.Name, phase, call.OnError, baseline, Describe(call.Tolerance, baseline), problem);
+        }
+
+        var reading = await MeasureAsync(call, SecretReferences.Substitute(call.Configuration, values), phase, baseline, cancellationToken);
+        return reading with { Detail = SecretRedaction.Redact(reading.Detail, values.Values) };
+    }
+
+    /// <summary>The values of the references from the scope's team, or why they cannot be had (never a value).</summary>
+    private async Task<(IReadOnlyDictionary<string, string> Values, string? Problem)> ResolveAsync(
+        IReadOnlyList<SecretReference> references, SecretScope scope, CancellationToken cancellationToken)
+    {
+        var empty = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (secrets is null || scope.TeamId is not { } teamId)
+        {
+            return (empty, $"secret '{references[0].Name}' (at {references[0].Path}) cannot be resolved: secrets belong to a team and this experiment has none");
+        }
+
+        IReadOnlyDictionary<string, string> values;
+        try
+        {
+            values = await secrets.ReadValuesAsync(scope.OrganizationId, teamId, [.. references.Select(r => r.Name).Distinct(StringComparer.Ordinal)], cancellationToken);
+        }
+        catch (SecretDecryptionException exception)
+        {
+            return (empty, exception.Message);
+        }
+
+        var missing = references.Where(r => !values.ContainsKey(r.Name)).ToList();
+        return missing.Count == 0
+            ? (values, null)
+            : (values, string.Join("; ", missing.Select(r => $"secret '{r.Name}' (at {r.Path}) does not exist in the experiment's team")));
+    }
+
+    private async Task<ProbeReading> MeasureAsync(ProbeCall call, JsonElement configuration, string phase, double? baseline, CancellationToken cancellationToken)
+    {
+        var (name, providerName, query, _, tolerance, window, aggregation, onError) = call;
         var threshold = Describe(tolerance, baseline);
         var provider = catalog.FindMetricProvider(providerName);
         if (provider is null)
@@ -149,4 +206,8 @@ public sealed class ProbeSampler(PluginCatalog catalog, TimeProvider time)
     }
 
     public static string Format(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>What one sample asks of a provider, for probes and guardrails alike.</summary>
+    private sealed record ProbeCall(
+        string Name, string Provider, string Query, JsonElement Configuration, Tolerance Tolerance, TimeSpan? Window, Aggregation Aggregation, ProviderErrorPolicy OnError);
 }

@@ -259,6 +259,9 @@ public sealed class RunActor : IDisposable
         await CloseAsync(Evidence(steadyBefore: true, recovered: false, allRemoved, error: null));
     }
 
+    /// <summary>The secrets this run's probes may use: those of the experiment's own team.</summary>
+    private SecretScope Secrets => new(_run.OrganizationId, _run.TeamId);
+
     private bool IsAborting
     {
         get
@@ -563,7 +566,7 @@ public sealed class RunActor : IDisposable
             while (true)
             {
                 await Task.Delay(guardrail.Every, _services.Time, token);
-                var reading = await _services.Sampler.SampleAsync(guardrail, ProbePhases.During, _baselines.GetValueOrDefault(Key(guardrail)), token);
+                var reading = await _services.Sampler.SampleAsync(guardrail, Secrets, ProbePhases.During, _baselines.GetValueOrDefault(Key(guardrail)), token);
                 await RecordAsync("guardrail.sample", reading, token);
                 if (!reading.Held)
                 {
@@ -587,7 +590,7 @@ public sealed class RunActor : IDisposable
         foreach (var probe in spec.SteadyState)
         {
             var baseline = phase == ProbePhases.Baseline ? null : _baselines.GetValueOrDefault(probe.Name);
-            var reading = await _services.Sampler.SampleAsync(probe, phase, baseline, token);
+            var reading = await _services.Sampler.SampleAsync(probe, Secrets, phase, baseline, token);
             if (phase == ProbePhases.Baseline && reading.Value is { } value && probe.Tolerance.IsRelative)
             {
                 // The baseline is this very sample: relative bounds hold by definition, absolute ones were checked.
@@ -611,7 +614,7 @@ public sealed class RunActor : IDisposable
         var held = true;
         foreach (var guardrail in spec.Guardrails)
         {
-            var reading = await _services.Sampler.SampleAsync(guardrail, ProbePhases.Baseline, null, token);
+            var reading = await _services.Sampler.SampleAsync(guardrail, Secrets, ProbePhases.Baseline, null, token);
             if (reading.Value is { } value && guardrail.Tolerance.IsRelative)
             {
                 _baselines[Key(guardrail)] = value;

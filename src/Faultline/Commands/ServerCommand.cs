@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Faultline.Storage.Secrets;
 
 namespace Faultline.Commands;
 
@@ -20,7 +21,26 @@ internal static class ServerCommand
                 return 2;
             }
 
-            return await NodeRunner.RunAsync(ServerSettings.From(connectionString, parse.GetValue(host)!, parse.GetValue(port), "json", ServerSettings.StateDirectory()), cancellationToken);
+            // Nodes share one database, so they must share one key: none is ever made up here.
+            MasterKey? secretsKey;
+            try
+            {
+                secretsKey = MasterKeySource.FromEnvironment(Environment.GetEnvironmentVariable);
+            }
+            catch (MasterKeyException exception)
+            {
+                await Console.Error.WriteLineAsync($"faultline server: {exception.Message}");
+                return 2;
+            }
+
+            if (secretsKey is null)
+            {
+                await Console.Error.WriteLineAsync($"faultline server: {MasterKeySource.MissingKeyMessage}");
+                return 2;
+            }
+
+            return await NodeRunner.RunAsync(
+                ServerSettings.From(connectionString, parse.GetValue(host)!, parse.GetValue(port), "json", ServerSettings.StateDirectory(), secretsKey), cancellationToken);
         });
         return command;
     }

@@ -2,15 +2,17 @@ using System.Globalization;
 using Faultline.Api.Hosting;
 using Faultline.Engine.Plugins;
 using Faultline.Engine.Runs;
+using Faultline.Storage.Secrets;
 
 namespace Faultline.Commands;
 
 /// <summary>Server settings from the environment, so containers and CI can configure nodes without flags.</summary>
 internal static class ServerSettings
 {
-    public static FaultlineServerOptions From(string connectionString, string host, int port, string defaultLogFormat, string stateDirectory) => new()
+    public static FaultlineServerOptions From(string connectionString, string host, int port, string defaultLogFormat, string stateDirectory, MasterKey secretsKey) => new()
     {
         ConnectionString = connectionString,
+        SecretsKey = secretsKey,
         Urls = [$"http://{host}:{port.ToString(CultureInfo.InvariantCulture)}"],
         LogFormat = Environment.GetEnvironmentVariable("FAULTLINE_LOG_FORMAT") ?? defaultLogFormat,
         RateLimit = new RateLimitOptions

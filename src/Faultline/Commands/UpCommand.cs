@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Faultline.Storage.Embedded;
+using Faultline.Storage.Secrets;
 
 namespace Faultline.Commands;
 
@@ -21,11 +22,22 @@ internal static class UpCommand
 
     private static async Task<int> RunAsync(string host, int port, string dataDir, CancellationToken cancellationToken)
     {
+        MasterKey secretsKey;
+        try
+        {
+            secretsKey = SecretsKey(dataDir);
+        }
+        catch (MasterKeyException exception)
+        {
+            await Console.Error.WriteLineAsync($"faultline: {exception.Message}");
+            return 2;
+        }
+
         var external = Environment.GetEnvironmentVariable("FAULTLINE_DB");
         if (!string.IsNullOrWhiteSpace(external))
         {
             Console.WriteLine("Using the PostgreSQL of FAULTLINE_DB.");
-            return await NodeRunner.RunAsync(ServerSettings.From(external, host, port, "text", ServerSettings.StateDirectory(Path.Combine(dataDir, "state"))), cancellationToken);
+            return await NodeRunner.RunAsync(ServerSettings.From(external, host, port, "text", ServerSettings.StateDirectory(Path.Combine(dataDir, "state")), secretsKey), cancellationToken);
         }
 
         EmbeddedPostgres database;
@@ -44,7 +56,7 @@ internal static class UpCommand
         {
             Console.WriteLine($"PostgreSQL is listening on 127.0.0.1:{database.Port}.");
             return await NodeRunner.RunAsync(
-                ServerSettings.From(database.ConnectionString("postgres"), host, port, "text", ServerSettings.StateDirectory(Path.Combine(dataDir, "state"))),
+                ServerSettings.From(database.ConnectionString("postgres"), host, port, "text", ServerSettings.StateDirectory(Path.Combine(dataDir, "state")), secretsKey),
                 cancellationToken);
         }
         finally
@@ -52,5 +64,25 @@ internal static class UpCommand
             await database.StopAsync();
             Console.WriteLine("Embedded PostgreSQL stopped.");
         }
+    }
+
+    /// <summary>
+    /// FAULTLINE_SECRETS_KEY(_FILE) when set; otherwise this machine's own key, kept next to the data it protects
+    /// (created 0600 on first start and reused), so <c>up</c> needs no setup and never stores secrets in plaintext.
+    /// </summary>
+    private static MasterKey SecretsKey(string dataDir)
+    {
+        if (MasterKeySource.FromEnvironment(Environment.GetEnvironmentVariable) is { } configured)
+        {
+            return configured;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(dataDir, MasterKeySource.EmbeddedKeyFileName));
+        var existed = File.Exists(path);
+        var key = MasterKeySource.LoadOrCreateFile(path);
+        Console.WriteLine(existed
+            ? $"Secrets are sealed with the key in {path}."
+            : $"Created the secrets key {path} (mode 0600); keep it with the data: without it, stored secrets cannot be opened.");
+        return key;
     }
 }

@@ -172,6 +172,7 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         await Server.ScalarAsync<long>("select count(*) from runs"),
         await Server.ScalarAsync<long>("select count(*) from halt_switches"),
         await Server.ScalarAsync<long>("select count(*) from team_policies"),
+        await Server.ScalarAsync<long>("select count(*) from secrets"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from teams"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(role || version, ',' order by id), '') from members"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from organizations"));
@@ -188,6 +189,7 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         "keyId" => keyId.ToString(),
         "experimentId" => _experimentId.ToString(),
         "runId" or "haltId" => Guid.NewGuid().ToString(),
+        "name" => "corpus-secret",
         var other => throw new InvalidOperationException($"No value for route parameter {other}: extend {nameof(Fill)}."),
     });
 

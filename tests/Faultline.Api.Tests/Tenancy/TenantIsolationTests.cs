@@ -67,6 +67,10 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         ["POST /api/v1/halts/{haltId}/release"] = (Expect.NotFound, null),
         ["GET /api/v1/teams/{teamId}/policy/"] = (Expect.NotFound, null),
         ["PUT /api/v1/teams/{teamId}/policy/"] = (Expect.NotFound, """{"maxConcurrentRuns":0}"""),
+        ["GET /api/v1/teams/{teamId}/secrets/"] = (Expect.NotFound, null),
+        ["GET /api/v1/teams/{teamId}/secrets/{name}"] = (Expect.NotFound, null),
+        ["PUT /api/v1/teams/{teamId}/secrets/{name}"] = (Expect.NotFound, """{"value":"planted by B"}"""),
+        ["DELETE /api/v1/teams/{teamId}/secrets/{name}"] = (Expect.NotFound, null),
 
         // The platform's own nodes are shown to the operator organization only.
         ["GET /api/v1/cluster/nodes"] = (Expect.Forbidden, null),
@@ -92,15 +96,18 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         await Owner.WaitForRunAsync(runA, TimeSpan.FromSeconds(30));
         var haltResponse = await Owner.PostJsonAsync("/api/v1/halts", new { scope = "team", teamId = teamA, reason = "a-secret-halt" });
         var haltA = (await haltResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var secretResponse = await Owner.SendRawAsync(HttpMethod.Put, $"/api/v1/teams/{teamA}/secrets/a-secret-token", """{"value":"a-secret-value"}""");
+        Assert.Equal(System.Net.HttpStatusCode.Created, secretResponse.StatusCode);
         var ids = new Dictionary<string, string>
         {
             ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process",
             ["experimentId"] = experimentA.ToString(), ["runId"] = runA.ToString(), ["haltId"] = haltA.ToString(),
+            ["name"] = "a-secret-token",
         };
         var secrets = new[]
         {
             teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key",
-            experimentA.ToString(), "a-secret-experiment", runA.ToString(), "a-secret-run", haltA.ToString(), "a-secret-halt",
+            experimentA.ToString(), "a-secret-experiment", runA.ToString(), "a-secret-run", haltA.ToString(), "a-secret-halt", "a-secret-token", "a-secret-value",
         };
         var stateOfA = await SnapshotOfAAsync();
 
@@ -169,7 +176,8 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version, ',' order by id), '') from experiments where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || state || ':' || coalesce(verdict, '') || ':' || coalesce(abort_requested_at::text, '') || ':' || coalesce(approved_by, ''), ',' order by id), '') from runs where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || coalesce(released_at::text, 'active'), ',' order by id), '') from halt_switches where organization_id = '{org}'"),
-            await Server.ScalarAsync<string>($"select coalesce(string_agg(team_id || ':' || version, ',' order by team_id), '') from team_policies where organization_id = '{org}'"));
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(team_id || ':' || version, ',' order by team_id), '') from team_policies where organization_id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version || ':' || encode(ciphertext, 'hex'), ',' order by id), '') from secrets where organization_id = '{org}'"));
     }
 
     /// <summary>"{teamId:guid}" → "{teamId}", so cases read like the API reference.</summary>

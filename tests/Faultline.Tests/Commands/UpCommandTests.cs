@@ -13,6 +13,7 @@ public sealed class UpCommandTests : IDisposable
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"faultline-up-{Guid.NewGuid():N}");
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task First_start_prints_a_working_key_and_a_second_start_reuses_the_data_after_ctrl_c_sigterm_and_sigkill()
     {
         // First start: cluster created, migrations applied, organization bootstrapped, key printed once.
@@ -32,6 +33,11 @@ public sealed class UpCommandTests : IDisposable
             organizationId = body.GetProperty("id").GetGuid();
             Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/v1/teams", new { name = "survives-restarts" })).StatusCode);
 
+            // Without a configured key, up made its own next to the data, readable by this user only.
+            var secretsKey = Path.Combine(_dataDir, "secrets.key");
+            Assert.Contains($"Created the secrets key {secretsKey}", first.Output, StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secretsKey));
+
             first.Signal(Signals.Interrupt);
             Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("Embedded PostgreSQL stopped.", first.Output, StringComparison.Ordinal);
@@ -43,6 +49,7 @@ public sealed class UpCommandTests : IDisposable
         {
             var address = await AddressAsync(second);
             Assert.DoesNotContain("FAULTLINE_API_KEY=", second.Output, StringComparison.Ordinal);
+            Assert.Contains("Secrets are sealed with the key in", second.Output, StringComparison.Ordinal);
             using var client = Client(address, key);
             var organization = await (await client.GetAsync("/api/v1/organization")).ReadJsonAsync();
             Assert.Equal(organizationId, organization.GetProperty("id").GetGuid());
@@ -83,6 +90,17 @@ public sealed class UpCommandTests : IDisposable
         Assert.Contains("FAULTLINE_DB", server.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Server_without_a_secrets_key_refuses_to_start_rather_than_store_plaintext()
+    {
+        await using var server = FaultlineProcess.Start(
+            new Dictionary<string, string?> { ["FAULTLINE_DB"] = "Host=127.0.0.1;Port=1", ["FAULTLINE_SECRETS_KEY"] = null }, "server", "--port", "0");
+
+        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("FAULTLINE_SECRETS_KEY", server.Output, StringComparison.Ordinal);
+        Assert.Contains("never stored in plaintext", server.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try
@@ -96,7 +114,8 @@ public sealed class UpCommandTests : IDisposable
     }
 
     private FaultlineProcess StartUp() =>
-        FaultlineProcess.Start(new Dictionary<string, string?> { ["FAULTLINE_LOG_FORMAT"] = "text" }, "up", "--port", "0", "--data-dir", _dataDir);
+        FaultlineProcess.Start(
+            new Dictionary<string, string?> { ["FAULTLINE_LOG_FORMAT"] = "text", ["FAULTLINE_SECRETS_KEY"] = null }, "up", "--port", "0", "--data-dir", _dataDir);
 
     private static async Task<Uri> AddressAsync(FaultlineProcess process) =>
         new((await process.WaitForLineAsync(@"Faultline is up at (http://127\.0\.0\.1:\d+)", StartTimeout)).Groups[1].Value);

@@ -3,12 +3,14 @@ using System.Text.Json.Nodes;
 using Faultline.Api.Problems;
 using Faultline.Domain.Experiments;
 using Faultline.Domain.Experiments.ChaosMesh;
+using Faultline.Domain.Secrets;
 using Faultline.Domain.Tenancy;
 using Faultline.Domain.Validation;
 using Faultline.Engine.Plugins;
 using Faultline.Sdk.Injection;
 using Faultline.Sdk.Targets;
 using Faultline.Storage.Experiments;
+using Faultline.Storage.Secrets;
 
 namespace Faultline.Api.Features.Experiments;
 
@@ -17,7 +19,7 @@ namespace Faultline.Api.Features.Experiments;
 /// read the spec, check each fault's parameters with its injector's own validation and resolve the team.
 /// Every error comes back at once; what only limits running (a plugin not installed yet) is a warning.
 /// </summary>
-public sealed class ExperimentDocuments(PluginCatalog plugins, ExperimentStore experiments)
+public sealed class ExperimentDocuments(PluginCatalog plugins, ExperimentStore experiments, SecretStore secrets)
 {
     public const string FaultlineFormat = "faultline";
     public const string ChaosMeshFormat = "chaos-mesh";
@@ -55,6 +57,7 @@ public sealed class ExperimentDocuments(PluginCatalog plugins, ExperimentStore e
             throw ProblemException.Validation(errors.ToDictionary());
         }
 
+        await CheckSecretsAsync(spec, caller.OrganizationId, teamId, cancellationToken);
         var normalized = ExperimentSpecWriter.Write(spec).ToJsonString();
         return new CheckedExperiment(
             spec,
@@ -111,6 +114,42 @@ public sealed class ExperimentDocuments(PluginCatalog plugins, ExperimentStore e
         foreach (var provider in providers.Where(p => plugins.FindMetricProvider(p) is null))
         {
             warnings.Add($"metric provider '{provider}' is not installed; probes and guardrails using it cannot be evaluated until it is, and a run would abort on them.");
+        }
+    }
+
+    /// <summary>
+    /// Every secret reference must name a secret of the experiment's own team, now: a well-formed document that
+    /// points at nothing is refused (422) at the reference's path. A secret deleted later only fails its probe.
+    /// </summary>
+    private async Task CheckSecretsAsync(ExperimentSpec spec, Guid organizationId, Guid? teamId, CancellationToken cancellationToken)
+    {
+        var references = SecretReferences.Of(spec);
+        if (references.Count == 0)
+        {
+            return;
+        }
+
+        var errors = new ValidationErrors();
+        if (teamId is not { } team)
+        {
+            foreach (var reference in references)
+            {
+                errors.Add(reference.Path, $"secret '{reference.Name}' cannot be used: secrets belong to a team, and this experiment has none (set metadata.team).");
+            }
+        }
+        else
+        {
+            var existing = await secrets.ExistingNamesAsync(organizationId, team, [.. references.Select(r => r.Name).Distinct(StringComparer.Ordinal)], cancellationToken);
+            foreach (var reference in references.Where(r => !existing.Contains(r.Name)))
+            {
+                errors.Add(reference.Path, $"no secret named '{reference.Name}' exists in the experiment's team.");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, ProblemTypes.Validation, "The experiment references secrets it cannot use",
+                "Nothing was stored. See errors for each reference.", errors.ToDictionary());
         }
     }
 

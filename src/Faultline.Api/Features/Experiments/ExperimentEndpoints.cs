@@ -31,7 +31,8 @@ public static class ExperimentEndpoints
         group.MapPost("/", CreateAsync).WithName("CreateExperiment")
             .WithSummary("Create an experiment from YAML or JSON (faultline.dev/v1, or a Chaos Mesh manifest, shown with its translation)")
             .AcceptsDocument().WithIdempotency().RequireAuthorization(Policies.Operator)
-            .Produces<ExperimentResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<ExperimentResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict)
+            .Produces<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemWriter.ContentType);
         group.MapPost("/validate", ValidateAsync).WithName("ValidateExperiment")
             .WithSummary("Check an experiment document and show it normalized (and translated), without storing it")
             .AcceptsDocument()
@@ -48,6 +49,7 @@ public static class ExperimentEndpoints
     private static RouteHandlerBuilder AcceptsDocument(this RouteHandlerBuilder builder) =>
         builder.Accepts<string>(ExperimentBody.MediaTypes[0], ExperimentBody.MediaTypes[1..])
             .Produces<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, ProblemWriter.ContentType)
+            .Produces<HttpValidationProblemDetails>(StatusCodes.Status422UnprocessableEntity, ProblemWriter.ContentType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 

@@ -90,17 +90,19 @@ public static class RunEndpoints
         var plan = await planner.PlanAsync(spec, caller.OrganizationId, experiment.TeamId, teamName ?? "", new RunRequest(caller.KeyName), null, Random.Shared, cancellationToken);
         var halt = await halts.FindCoveringAsync(caller.OrganizationId, experiment.TeamId, cancellationToken);
 
+        // The dry run samples like the run would: with the experiment's team's secrets, masked in every detail.
+        var secrets = new SecretScope(caller.OrganizationId, experiment.TeamId);
         var probes = new List<ProbeSampleResponse>();
         foreach (var probe in spec.SteadyState)
         {
-            var reading = await sampler.SampleAsync(probe, ProbePhases.Baseline, null, cancellationToken);
+            var reading = await sampler.SampleAsync(probe, secrets, ProbePhases.Baseline, null, cancellationToken);
             var held = reading.Held || (probe.Tolerance.IsRelative && reading.Value is not null);
             probes.Add(new ProbeSampleResponse(reading.Name, reading.Phase, reading.Value, held, reading.Detail));
         }
 
         foreach (var guardrail in spec.Guardrails)
         {
-            var reading = await sampler.SampleAsync(guardrail, ProbePhases.Baseline, null, cancellationToken);
+            var reading = await sampler.SampleAsync(guardrail, secrets, ProbePhases.Baseline, null, cancellationToken);
             var held = reading.Held || (guardrail.Tolerance.IsRelative && reading.Value is not null);
             probes.Add(new ProbeSampleResponse(reading.Name, "guardrail", reading.Value, held, reading.Detail));
         }
@@ -248,9 +250,6 @@ public static class RunEndpoints
                 $"Nothing was injected. Broken rule(s): {string.Join(", ", blocking.Select(violation => violation.Rule).Distinct())}.", errors);
         }
     }
-
-    private static RouteHandlerBuilder ProducesBadRequest(this RouteHandlerBuilder builder) =>
-        builder.Produces<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, ProblemWriter.ContentType);
 
     private static ProblemException Halted(HaltRecord halt) =>
         new(StatusCodes.Status409Conflict, ProblemTypes.Halted, "Runs are halted",

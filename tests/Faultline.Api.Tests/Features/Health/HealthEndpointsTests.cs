@@ -28,6 +28,7 @@ public sealed class HealthEndpointsTests(PostgresServer postgres) : ApiTest(post
         {
             ConnectionString = connectionString,
             Urls = ["http://127.0.0.1:0"],
+            SecretsKey = Faultline.Storage.Secrets.MasterKey.Generate(),
             MinimumLogLevel = LogLevel.Warning,
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -55,6 +56,7 @@ public sealed class HealthEndpointsTests(PostgresServer postgres) : ApiTest(post
         {
             ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password=x;Timeout=2",
             Urls = ["http://127.0.0.1:0"],
+            SecretsKey = Faultline.Storage.Secrets.MasterKey.Generate(),
             MinimumLogLevel = LogLevel.Critical,
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
