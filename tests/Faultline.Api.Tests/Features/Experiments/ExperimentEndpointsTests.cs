@@ -9,7 +9,7 @@ namespace Faultline.Api.Tests.Features.Experiments;
 public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(postgres)
 {
     [Fact]
-    public async Task The_design_brief_experiment_is_stored_as_written_and_normalized_with_warnings_about_missing_providers()
+    public async Task The_design_brief_experiment_is_stored_as_written_and_normalized_with_no_warnings_since_its_injector_and_provider_are_installed()
     {
         var payments = await CreateTeamAsync(Owner, "payments");
         var response = await PostAsync(Owner, ExperimentDocumentsForTests.PaymentLatency);
@@ -23,10 +23,8 @@ public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(
         Assert.Equal("network.delay", fault.GetProperty("fault").GetString());
         Assert.Equal("300s", fault.GetProperty("duration").GetString());
         Assert.Equal("all", fault.GetProperty("mode").GetString());
-        var warnings = body.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
-        // network.delay is installed (the network plugin); the Prometheus provider is not, yet.
-        Assert.DoesNotContain(warnings, w => w.Contains("'network.delay'", StringComparison.Ordinal));
-        Assert.Contains(warnings, w => w.Contains("'prometheus'", StringComparison.Ordinal));
+        // network.delay (the network plugin) and the prometheus provider are both installed.
+        Assert.Empty(body.GetProperty("warnings").EnumerateArray());
 
         var id = body.GetProperty("id").GetGuid();
         var read = await Owner.GetAsync($"/api/v1/experiments/{id}");
@@ -65,6 +63,22 @@ public sealed class ExperimentEndpointsTests(PostgresServer postgres) : ApiTest(
         Assert.True(errors.TryGetProperty("$.spec.method[0].params.watchdog", out _), body.ToString());
         Assert.True(errors.TryGetProperty("$.spec.method[0].params.signal", out _), body.ToString());
         Assert.Equal(0L, await Server.ScalarAsync<long>("select count(*) from experiments"));
+    }
+
+    [Fact]
+    public async Task An_experiment_naming_a_provider_and_an_injector_that_are_not_installed_is_stored_with_a_warning_for_each()
+    {
+        var yaml = ExperimentDocumentsForTests.PaymentLatency
+            .Replace("provider: prometheus", "provider: acme-metrics", StringComparison.Ordinal)
+            .Replace("fault: network.delay", "fault: acme.brownout", StringComparison.Ordinal);
+        await CreateTeamAsync(Owner, "payments");
+        var response = await PostAsync(Owner, yaml);
+        var body = await response.ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var warnings = body.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
+        Assert.Contains(warnings, w => w.Contains("'acme-metrics'", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("'acme.brownout'", StringComparison.Ordinal));
     }
 
     [Fact]
