@@ -39,6 +39,7 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
                 ["tbf"] = capabilities.Tbf,
                 ["nftables"] = capabilities.Nftables,
                 ["nfqueue"] = capabilities.NfQueue,
+                ["tc-filters"] = capabilities.TcFilters,
             },
             capabilities.Evidence);
     }
@@ -104,7 +105,7 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
     public async ValueTask<Verification> VerifyAsync(FaultHandle handle, CancellationToken cancellationToken)
     {
         var state = StateOf(handle);
-        var (present, evidence) = await faults.Engine(state.Engine).InspectAsync(state, cancellationToken);
+        var (present, evidence) = await faults.Engine(state.Engine).InEffectAsync(state, cancellationToken);
         var active = present && (state.Engine != EngineKind.NfQueue || faults.NfQueue.IsDelaying(state.FaultId));
         return active ? Verification.Active($"[{state.Engine}] {evidence}") : Verification.Absent($"[{state.Engine}] {evidence}");
     }
@@ -219,6 +220,7 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
         {
             EngineKind.Nftables => state with { Table = EngineState.TableFor(faultId), Family = NftRules.FamilyFor(parameters.Action) },
             EngineKind.NfQueue => WithRules(state with { Queue = NfQueueEngine.QueueFor(faultId, attempt) }, parameters),
+            EngineKind.Netem or EngineKind.Tbf when parameters.IsFiltered => state with { Filters = TcFilter.For(parameters) },
             _ => state,
         };
     }
