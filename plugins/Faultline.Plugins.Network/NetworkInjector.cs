@@ -93,6 +93,11 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
                 faults.Log?.Info($"{Name} {request.FaultId} on {target.Key} with {kind}: {applied}");
                 return new FaultHandle(Name, request.FaultId, request.Target, state.ToJson(), DateTimeOffset.UtcNow, request.ExpiresAt);
             }
+            catch (InterfaceTakenException)
+            {
+                faults.Journal.Delete(state.FaultId);
+                throw;
+            }
             catch (Exception exception) when (kind == EngineKind.NfQueue && attempt < 5 && exception is IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
             {
                 // Another delayer holds this queue number (another fault, another process): try the next one.

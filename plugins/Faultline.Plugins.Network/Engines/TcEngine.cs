@@ -24,11 +24,11 @@ public sealed class TcEngine(EngineKind kind, HostCommands commands, FaultJourna
         ArgumentNullException.ThrowIfNull(parameters);
         var options = kind == EngineKind.Netem ? NetemArguments(parameters) : TbfArguments(parameters);
 
-        // Whatever is under fa17: once this fails halfway is then this call's own, and removed: never another's.
+        // Checked first, so that whatever is under fa17: after a failure halfway is this call's own to remove, never another's.
         var before = await LayoutAsync(state, cancellationToken);
         if (before?.HasRoot == true)
         {
-            throw new InvalidOperationException(
+            throw new InterfaceTakenException(
                 $"{state.Key()} already carries a Faultline qdisc {TcLayout.RootHandle} ({before.RootLine}); another fault or a leftover holds the interface's root. Roll it back (or list leftovers) first.");
         }
 
@@ -48,13 +48,21 @@ public sealed class TcEngine(EngineKind kind, HostCommands commands, FaultJourna
             var added = await commands.RunCheckedAsync(state.NetworkNamespace, "tc", ["-batch", "-"], cancellationToken, batch);
             return $"{prio.CommandLine}\n{added.CommandLine} <<\n{batch}";
         }
-        catch
+        catch (Exception failure)
         {
             // Half a fault (a prio without its netem, some filters) must not stay: everything hangs off fa17:, which
             // was free before, so whatever is there now is this call's.
-            if ((await LayoutAsync(state, CancellationToken.None))?.HasRoot == true)
+            try
             {
-                await DeleteRootAsync(state, CancellationToken.None);
+                if ((await LayoutAsync(state, CancellationToken.None))?.HasRoot == true)
+                {
+                    await DeleteRootAsync(state, CancellationToken.None);
+                }
+            }
+            catch (Exception cleanup) when (cleanup is NetworkCommandException or IOException)
+            {
+                throw new NetworkCommandException(
+                    $"{failure.Message}; removing what was added failed too ({cleanup.Message}): the journal keeps the fault for leftover detection.", failure);
             }
 
             throw;
