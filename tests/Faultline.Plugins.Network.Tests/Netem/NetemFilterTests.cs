@@ -30,7 +30,7 @@ public sealed class NetemFilterTests
         var unmatched = await f.Lab.PingAsync(f.Lab.AddressB, 10, TimeSpan.FromMilliseconds(50), Token);
         var removed = await delay.RollbackAsync(handle, Token);
         var after = await f.Lab.PingAsync(f.Lab.AddressB2, 10, TimeSpan.FromMilliseconds(20), Token);
-        Report($"delay 200ms to {f.Lab.AddressB2}: matched {matched}; unmatched ({f.Lab.AddressB}) {unmatched}; after {after}; {verified.Evidence}; during: {residue}");
+        NetemLab.Report($"delay 200ms to {f.Lab.AddressB2}: matched {matched}; unmatched ({f.Lab.AddressB}) {unmatched}; after {after}; {verified.Evidence}; during: {residue}");
 
         Assert.True(verified.InEffect, verified.Evidence);
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class NetemFilterTests
         Assert.True(unmatched.Rtt.Max < TimeSpan.FromMilliseconds(50), $"the other address must not be delayed: {unmatched}");
         Assert.Equal(RollbackStatus.Removed, removed.Status);
         Assert.True(after.Rtt.Median < TimeSpan.FromMilliseconds(20), $"after rollback {after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
         Assert.False((await delay.VerifyAsync(handle, Token)).InEffect);
         Assert.Equal(RollbackStatus.AlreadyAbsent, (await delay.RollbackAsync(handle, Token)).Status);
     }
@@ -69,7 +69,7 @@ public sealed class NetemFilterTests
         var ping = await f.Lab.PingAsync(10, TimeSpan.FromMilliseconds(20), Token);
         await delay.RollbackAsync(handle, Token);
         var after = await f.Lab.Tcp.ConnectAsync(LabServer.EchoPort, 8, TimeSpan.FromSeconds(2), Token);
-        Report($"delay 200ms to port {LabServer.EchoPort}: baseline {baseline}; matched {matched}; port {LabServer.SinkPort} {otherPort}; ping {ping}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"delay 200ms to port {LabServer.EchoPort}: baseline {baseline}; matched {matched}; port {LabServer.SinkPort} {otherPort}; ping {ping}; after {after}; {verified.Evidence}");
 
         Assert.True(verified.InEffect, verified.Evidence);
         Assert.Contains("2 of 2 u32 filter(s)", verified.Evidence, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class NetemFilterTests
         Assert.True(otherPort.AllSucceeded && otherPort.Samples.Max < TimeSpan.FromMilliseconds(190) && otherPort.Samples.Median < TimeSpan.FromMilliseconds(50), $"another port must not be delayed: {otherPort}");
         Assert.True(ping.Rtt.Max < TimeSpan.FromMilliseconds(50), $"ICMP is no TCP or UDP to the port: {ping}");
         Assert.True(after.Samples.Median < TimeSpan.FromMilliseconds(20), $"after rollback {after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class NetemFilterTests
         var unmatched = await f.Lab.PingAsync(100, TimeSpan.FromMilliseconds(10), Token);
         await loss.RollbackAsync(handle, Token);
         var after = await f.Lab.UdpProbeAsync(100, TimeSpan.FromMilliseconds(2), cancellationToken: Token);
-        Report($"loss 30% to udp {LabServer.UdpPort}: matched {matched}; ping {unmatched}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"loss 30% to udp {LabServer.UdpPort}: matched {matched}; ping {unmatched}; after {after}; {verified.Evidence}");
 
         Assert.True(verified.InEffect, verified.Evidence);
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class NetemFilterTests
         Assert.InRange(matched.LossRatio, 0.20, 0.40);
         Assert.Equal(0, unmatched.Lost);
         Assert.Equal(0, after.Lost);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class NetemFilterTests
         var during = await shaped;
         await bandwidth.RollbackAsync(handle, Token);
         var after = await f.Lab.ThroughputForAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), Token);
-        Report($"bandwidth 125 kB/s to port {LabServer.SinkPort}: during {during}; ping meanwhile {ping}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"bandwidth 125 kB/s to port {LabServer.SinkPort}: during {during}; ping meanwhile {ping}; after {after}; {verified.Evidence}");
 
         Assert.True(verified.InEffect, verified.Evidence);
         Assert.StartsWith("[Tbf]", verified.Evidence, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class NetemFilterTests
         Assert.Equal(0, ping.Lost);
         Assert.True(ping.Rtt.Median < TimeSpan.FromMilliseconds(20), $"unmatched traffic must not queue behind the shaped band: {ping}");
         Assert.True(after.BytesPerSecond > 1_000_000, $"after rollback {after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class NetemFilterTests
         Assert.StartsWith("unjournaled-netem-", leftover.FaultId, StringComparison.Ordinal);
         Assert.Equal(RollbackStatus.Removed, removed.Status);
         Assert.Empty(await f.Injector(NetworkAction.Loss, fresh).ListLeftoversAsync(f.Target, Token));
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -183,18 +183,10 @@ public sealed class NetemFilterTests
             Filters: [new TcFilter("ip", $"{f.Lab.AddressB}/32", 6, LabServer.EchoPort), new TcFilter("ip", $"{f.Lab.AddressB}/32", 6, 70_000)]);
 
         var failed = await Assert.ThrowsAsync<NetworkCommandException>(async () => await engine.ApplyAsync(state, parameters, Token));
-        Report($"failed halfway: {failed.Message}");
+        NetemLab.Report($"failed halfway: {failed.Message}");
 
         Assert.False((await engine.InspectAsync(state, Token)).Present);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
         Assert.Equal(0, (await f.Lab.PingAsync(5, TimeSpan.FromMilliseconds(20), Token)).Lost);
-    }
-
-    private static void Report(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
-
-    private static async Task AssertNoTraceAsync(NetworkFaultFixture f)
-    {
-        var residue = await f.Lab.InspectAAsync(Token);
-        Assert.False(residue.HasTrace, residue.ToString());
     }
 }
