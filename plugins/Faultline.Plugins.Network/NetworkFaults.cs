@@ -52,7 +52,8 @@ public sealed class NetworkFaults : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(parameters);
         return engine switch
         {
-            // One root qdisc per interface: a second netem or tbf fault would replace or stack on the first.
+            // One root qdisc per interface: a second netem or tbf fault, filtered (under a prio root) or not, would
+            // replace or stack on the first.
             EngineKind.Netem or EngineKind.Tbf => [$"netdev:{target.Key}:root-qdisc"],
             EngineKind.NfQueue => [$"netdev:{target.Key}:nfqueue:{parameters.Direction.ToString().ToLowerInvariant()}"],
             _ => [$"netdev:{target.Key}:nft:{NetworkActions.Name(parameters.Action)}:{parameters.Direction.ToString().ToLowerInvariant()}"],

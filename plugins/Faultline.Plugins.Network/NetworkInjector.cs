@@ -39,6 +39,7 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
                 ["tbf"] = capabilities.Tbf,
                 ["nftables"] = capabilities.Nftables,
                 ["nfqueue"] = capabilities.NfQueue,
+                ["tc-filters"] = capabilities.TcFilters,
             },
             capabilities.Evidence);
     }
@@ -92,6 +93,11 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
                 faults.Log?.Info($"{Name} {request.FaultId} on {target.Key} with {kind}: {applied}");
                 return new FaultHandle(Name, request.FaultId, request.Target, state.ToJson(), DateTimeOffset.UtcNow, request.ExpiresAt);
             }
+            catch (InterfaceTakenException)
+            {
+                faults.Journal.Delete(state.FaultId);
+                throw;
+            }
             catch (Exception exception) when (kind == EngineKind.NfQueue && attempt < 5 && exception is IOException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
             {
                 // Another delayer holds this queue number (another fault, another process): try the next one.
@@ -104,7 +110,7 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
     public async ValueTask<Verification> VerifyAsync(FaultHandle handle, CancellationToken cancellationToken)
     {
         var state = StateOf(handle);
-        var (present, evidence) = await faults.Engine(state.Engine).InspectAsync(state, cancellationToken);
+        var (present, evidence) = await faults.Engine(state.Engine).InEffectAsync(state, cancellationToken);
         var active = present && (state.Engine != EngineKind.NfQueue || faults.NfQueue.IsDelaying(state.FaultId));
         return active ? Verification.Active($"[{state.Engine}] {evidence}") : Verification.Absent($"[{state.Engine}] {evidence}");
     }
@@ -219,6 +225,7 @@ public sealed class NetworkInjector(NetworkAction action, NetworkFaults faults) 
         {
             EngineKind.Nftables => state with { Table = EngineState.TableFor(faultId), Family = NftRules.FamilyFor(parameters.Action) },
             EngineKind.NfQueue => WithRules(state with { Queue = NfQueueEngine.QueueFor(faultId, attempt) }, parameters),
+            EngineKind.Netem or EngineKind.Tbf when parameters.IsFiltered => state with { Filters = TcFilter.For(parameters) },
             _ => state,
         };
     }

@@ -4,9 +4,9 @@ using Faultline.Plugins.Network.Host;
 namespace Faultline.Plugins.Network.Engines;
 
 /// <summary>
-/// Picks the engine for a fault on this host: netem where the kernel has it and the fault fits it (egress, no
-/// destination filter), otherwise the fallbacks; a combination no engine here can honour is refused with the
-/// field to change, before anything is injected.
+/// Picks the engine for a fault on this host: netem where the kernel has it and the fault fits it (egress; with
+/// destination or port filters, also tc prio and u32 to put it behind them), otherwise the fallbacks; a
+/// combination no engine here can honour is refused with the field to change, before anything is injected.
 /// </summary>
 public static class EngineChoice
 {
@@ -15,7 +15,9 @@ public static class EngineChoice
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(host);
         refusal = null;
-        var netemFits = host.Netem && parameters.Direction == Direction.To && !parameters.IsFiltered;
+        var filtersFit = !parameters.IsFiltered || host.TcFilters;
+        var netemFits = host.Netem && parameters.Direction == Direction.To && filtersFit;
+        var netemNeeds = parameters.IsFiltered ? "tc netem on egress, and tc prio with u32 filters to restrict it to the destinations and ports" : "tc netem on egress";
         switch (parameters.Action)
         {
             case NetworkAction.Bandwidth:
@@ -24,20 +26,22 @@ public static class EngineChoice
                     return Refuse(out refusal, "$.direction", "bandwidth is shaped on the way out only (tbf on egress): apply it to the sending side with direction: to.");
                 }
 
-                if (parameters.IsFiltered)
+                if (!host.Tbf)
                 {
-                    return Refuse(out refusal, "$.externalTargets", "bandwidth applies to all traffic of the interface; destination filters need classful qdiscs this host does not offer.");
+                    return Refuse(out refusal, "$.rate", $"this host cannot shape bandwidth ({host}).");
                 }
 
-                return host.Tbf ? EngineKind.Tbf : Refuse(out refusal, "$.rate", $"this host cannot shape bandwidth ({host}).");
+                return filtersFit
+                    ? EngineKind.Tbf
+                    : Refuse(out refusal, "$.externalTargets", $"bandwidth for some destinations or ports only needs tbf under tc prio with u32 filters, which this host lacks; remove the filters to shape all traffic of the interface ({host}).");
             case NetworkAction.Partition:
                 return host.Nftables ? EngineKind.Nftables : Refuse(out refusal, "$", $"a partition needs nftables, which this host lacks ({host}).");
             case NetworkAction.Reorder:
-                return netemFits ? EngineKind.Netem : Refuse(out refusal, "$.percent", $"reordering needs tc netem on egress without destination filters ({host}).");
+                return netemFits ? EngineKind.Netem : Refuse(out refusal, "$.percent", $"reordering needs {netemNeeds} ({host}).");
             case NetworkAction.Delay:
                 if (parameters.Reorder is not null && !netemFits)
                 {
-                    return Refuse(out refusal, "$.reorder", $"reordering needs tc netem on egress without destination filters ({host}).");
+                    return Refuse(out refusal, "$.reorder", $"reordering needs {netemNeeds} ({host}).");
                 }
 
                 if (netemFits)
@@ -54,7 +58,7 @@ public static class EngineChoice
 
                 if (parameters.Correlation > 0)
                 {
-                    return Refuse(out refusal, "$.correlation", $"correlated {NetworkActions.Name(parameters.Action)} needs tc netem on egress without filters; nftables draws each packet independently. Remove the correlation or the filters ({host}).");
+                    return Refuse(out refusal, "$.correlation", $"correlated {NetworkActions.Name(parameters.Action)} needs {netemNeeds}; nftables draws each packet independently. Remove the correlation{(parameters.IsFiltered && host.Netem ? " or the filters" : "")} ({host}).");
                 }
 
                 return host.Nftables ? EngineKind.Nftables : Refuse(out refusal, "$.percent", $"this host has neither netem nor nftables ({host}).");

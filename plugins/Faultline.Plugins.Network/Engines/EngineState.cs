@@ -8,7 +8,8 @@ namespace Faultline.Plugins.Network.Engines;
 /// <summary>
 /// Everything needed to find and remove one fault, from any process: it is the fault handle's state and the
 /// plugin's journal entry. The names it records (qdisc handle, nft table, iptables comment) are Faultline's own
-/// marks, so removal deletes exactly what this fault added.
+/// marks, so removal deletes exactly what this fault added; <see cref="Filters"/> are the u32 filters of a
+/// destination-filtered netem or tbf fault, which verification checks one by one.
 /// </summary>
 public sealed record EngineState(
     string FaultId,
@@ -22,7 +23,8 @@ public sealed record EngineState(
     IReadOnlyList<string>? Rules = null,
     int? Queue = null,
     string? Detail = null,
-    string? Family = null)
+    string? Family = null,
+    IReadOnlyList<TcFilter>? Filters = null)
 {
     /// <summary>The nftables family of the fault's table: inet, except duplication (dup needs ip).</summary>
     [JsonIgnore]

@@ -6,8 +6,9 @@ using Faultline.Plugins.Network.Targets;
 namespace Faultline.Plugins.Network.Engines;
 
 /// <summary>
-/// A root qdisc of Faultline's on the interface (handle <c>fa17:</c>): netem for delay, loss, duplication,
-/// corruption and reordering, tbf for bandwidth. One root per interface, so two such faults on one interface
+/// Faultline's qdiscs on the interface (<see cref="TcLayout"/>): netem for delay, loss, duplication, corruption and
+/// reordering, tbf for bandwidth; as the root qdisc <c>fa17:</c>, or with destination filters under a root prio
+/// <c>fa17:</c> behind u32 filters. One root per interface, so two such faults on one interface (filtered or not)
 /// are refused by their shared claim rather than stacked. tc cannot carry a comment, so the fault id of a qdisc
 /// found after a crash comes from the plugin's journal.
 /// </summary>
@@ -21,25 +22,65 @@ public sealed class TcEngine(EngineKind kind, HostCommands commands, FaultJourna
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(parameters);
-        var arguments = new List<string> { "qdisc", "add", "dev", state.Interface, "root", "handle", EngineState.QdiscHandle, QdiscKind };
-        arguments.AddRange(kind == EngineKind.Netem ? NetemArguments(parameters) : TbfArguments(parameters));
-        var result = await commands.RunCheckedAsync(state.NetworkNamespace, "tc", arguments, cancellationToken);
-        return result.CommandLine;
+        var options = kind == EngineKind.Netem ? NetemArguments(parameters) : TbfArguments(parameters);
+
+        // Checked first, so that whatever is under fa17: after a failure halfway is this call's own to remove, never another's.
+        var before = await LayoutAsync(state, cancellationToken);
+        if (before?.HasRoot == true)
+        {
+            throw new InterfaceTakenException(
+                $"{state.Key()} already carries a Faultline qdisc {TcLayout.RootHandle} ({before.RootLine}); another fault or a leftover holds the interface's root. Roll it back (or list leftovers) first.");
+        }
+
+        try
+        {
+            if (state.Filters is not { Count: > 0 } filters)
+            {
+                var root = await commands.RunCheckedAsync(state.NetworkNamespace, "tc", ["qdisc", "add", "dev", state.Interface, "root", "handle", TcLayout.RootHandle, QdiscKind, .. options], cancellationToken);
+                return root.CommandLine;
+            }
+
+            var prio = await commands.RunCheckedAsync(state.NetworkNamespace, "tc", TcLayout.RootArguments(state.Interface), cancellationToken);
+
+            // The child and all filters in one tc process: a fault with many destinations and ports needs no process each.
+            var batch = HostCommands.Join(
+                [string.Join(' ', TcLayout.ChildArguments(state.Interface, QdiscKind, options)), .. filters.Select(filter => string.Join(' ', ["filter", "add", "dev", state.Interface, .. filter.Arguments(TcLayout.Band)]))]);
+            var added = await commands.RunCheckedAsync(state.NetworkNamespace, "tc", ["-batch", "-"], cancellationToken, batch);
+            return $"{prio.CommandLine}\n{added.CommandLine} <<\n{batch}";
+        }
+        catch (Exception failure)
+        {
+            // Half a fault (a prio without its netem, some filters) must not stay: everything hangs off fa17:, which
+            // was free before, so whatever is there now is this call's.
+            try
+            {
+                if ((await LayoutAsync(state, CancellationToken.None))?.HasRoot == true)
+                {
+                    await DeleteRootAsync(state, CancellationToken.None);
+                }
+            }
+            catch (Exception cleanup) when (cleanup is NetworkCommandException or IOException)
+            {
+                throw new NetworkCommandException(
+                    $"{failure.Message}; removing what was added failed too ({cleanup.Message}): the journal keeps the fault for leftover detection.", failure);
+            }
+
+            throw;
+        }
     }
 
     public async Task<(bool Present, string Evidence)> InspectAsync(EngineState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var shown = await commands.RunAsync(state.NetworkNamespace, "tc", ["qdisc", "show", "dev", state.Interface], cancellationToken);
-        if (!shown.Succeeded)
-        {
-            return (false, $"interface {state.Interface} not found in {state.NamespaceLabel}: {shown.Error.Trim()}");
-        }
+        var (present, _, evidence) = await ExamineAsync(state, cancellationToken);
+        return (present, evidence);
+    }
 
-        var line = Ours(shown.Output);
-        return line is null
-            ? (false, $"no {QdiscKind} qdisc {EngineState.QdiscHandle} on {state.Key()}: {OneLine(shown.Output)}")
-            : (true, $"{line.Trim()} on {state.Key()}");
+    public async Task<(bool InEffect, string Evidence)> InEffectAsync(EngineState state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var (_, complete, evidence) = await ExamineAsync(state, cancellationToken);
+        return (complete, evidence);
     }
 
     public async Task<(bool Removed, string Evidence)> RemoveAsync(EngineState state, CancellationToken cancellationToken)
@@ -51,15 +92,18 @@ public sealed class TcEngine(EngineKind kind, HostCommands commands, FaultJourna
             return (false, evidence);
         }
 
-        var deleted = await commands.RunCheckedAsync(state.NetworkNamespace, "tc", ["qdisc", "del", "dev", state.Interface, "root", "handle", EngineState.QdiscHandle], cancellationToken);
-        return (true, deleted.CommandLine);
+        return (true, await DeleteRootAsync(state, cancellationToken));
     }
+
+    /// <summary>Deleting the root deletes the qdiscs of its bands and the filters attached to it with it.</summary>
+    private async Task<string> DeleteRootAsync(EngineState state, CancellationToken cancellationToken) =>
+        (await commands.RunCheckedAsync(state.NetworkNamespace, "tc", ["qdisc", "del", "dev", state.Interface, "root", "handle", TcLayout.RootHandle], cancellationToken)).CommandLine;
 
     public async Task<IReadOnlyList<EngineState>> FindAsync(NetworkTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var shown = await commands.RunAsync(target.Namespace, "tc", ["qdisc", "show", "dev", target.Interface], cancellationToken);
-        if (!shown.Succeeded || Ours(shown.Output) is null)
+        if (!shown.Succeeded || !Owns(TcLayout.Parse(shown.Output)))
         {
             return [];
         }
@@ -71,8 +115,53 @@ public sealed class TcEngine(EngineKind kind, HostCommands commands, FaultJourna
                 target.Namespace.Path, target.NamespaceLabel, target.Interface)];
     }
 
-    private string? Ours(string output) =>
-        output.Split('\n').FirstOrDefault(line => line.StartsWith($"qdisc {QdiscKind} {EngineState.QdiscHandle}", StringComparison.Ordinal) && line.Contains(" root", StringComparison.Ordinal));
+    /// <summary>
+    /// Whether this engine answers for what is under fa17:: the tbf engine for a tbf (at the root or in the band),
+    /// the netem engine for everything else there; both for a prio left without its child by an interrupted
+    /// inject, so that either fault's rollback removes it and leftover detection finds it.
+    /// </summary>
+    private bool Owns(TcLayout layout) =>
+        layout.HasRoot && (kind == EngineKind.Netem
+            ? layout.FaultKind != "tbf"
+            : layout.FaultKind == "tbf" || (layout.RootKind == "prio" && layout.FaultKind is null));
+
+    private async Task<TcLayout?> LayoutAsync(EngineState state, CancellationToken cancellationToken)
+    {
+        var shown = await commands.RunAsync(state.NetworkNamespace, "tc", ["qdisc", "show", "dev", state.Interface], cancellationToken);
+        return shown.Succeeded ? TcLayout.Parse(shown.Output) : null;
+    }
+
+    /// <summary>Whether anything of the fault is there (for removal) and whether all of it is (for verification).</summary>
+    private async Task<(bool Present, bool Complete, string Evidence)> ExamineAsync(EngineState state, CancellationToken cancellationToken)
+    {
+        var shown = await commands.RunAsync(state.NetworkNamespace, "tc", ["qdisc", "show", "dev", state.Interface], cancellationToken);
+        if (!shown.Succeeded)
+        {
+            return (false, false, $"interface {state.Interface} not found in {state.NamespaceLabel}: {shown.Error.Trim()}");
+        }
+
+        var layout = TcLayout.Parse(shown.Output);
+        if (!Owns(layout))
+        {
+            return (false, false, $"no {QdiscKind} qdisc {TcLayout.RootHandle} on {state.Key()}: {OneLine(shown.Output)}");
+        }
+
+        if (state.Filters is not { Count: > 0 } filters)
+        {
+            var whole = layout.RootKind == QdiscKind;
+            return (true, whole, whole ? $"{layout.RootLine} on {state.Key()}" : $"{layout.RootLine} on {state.Key()}, not the {QdiscKind} root this fault applied");
+        }
+
+        var listed = await commands.RunAsync(state.NetworkNamespace, "tc", ["filter", "show", "dev", state.Interface, "parent", TcLayout.RootHandle], cancellationToken);
+        var entries = listed.Succeeded ? TcFilterEntry.Parse(listed.Output) : [];
+        var missing = filters.Where(filter => !entries.Any(entry => entry.Is(filter, TcLayout.Band))).ToList();
+        var complete = layout.HasFilteredRoot && layout.ChildKind == QdiscKind && missing.Count == 0;
+        var evidence = $"{layout.RootLine}; {layout.ChildLine ?? $"no {QdiscKind} {TcLayout.ChildHandle} on band {TcLayout.Band}"}; "
+            + $"{filters.Count - missing.Count} of {filters.Count} u32 filter(s) to {TcLayout.Band} ({string.Join("; ", filters)})"
+            + (missing.Count > 0 ? $", missing: {string.Join("; ", missing)}" : "")
+            + $" on {state.Key()}";
+        return (true, complete, evidence);
+    }
 
     public static IReadOnlyList<string> NetemArguments(NetworkParameters p)
     {

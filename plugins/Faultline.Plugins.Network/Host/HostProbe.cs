@@ -1,4 +1,5 @@
 using System.Globalization;
+using Faultline.Plugins.Network.Engines;
 using Faultline.Plugins.Network.Namespaces;
 
 namespace Faultline.Plugins.Network.Host;
@@ -48,12 +49,20 @@ public sealed class HostProbe(HostCommands commands) : IDisposable
         try
         {
             await commands.RunAsync(ns, "ip", ["link", "set", "lo", "up"], cancellationToken);
-            var netem = await TryAsync(ns, "tc", "qdisc add dev lo root handle fa17: netem delay 1ms", "tc qdisc del dev lo root", evidence, cancellationToken);
-            var tbf = await TryAsync(ns, "tc", "qdisc add dev lo root handle fa17: tbf rate 1mbit burst 32kbit latency 400ms", "tc qdisc del dev lo root", evidence, cancellationToken);
-            var nft = await TryAsync(ns, "nft", "add table inet faultline_probe", "nft delete table inet faultline_probe", evidence, cancellationToken);
+            var netem = await TryAsync(ns, ["tc qdisc add dev lo root handle fa17: netem delay 1ms"], "tc qdisc del dev lo root", evidence, cancellationToken);
+            var tbf = await TryAsync(ns, ["tc qdisc add dev lo root handle fa17: tbf rate 1mbit burst 32kbit latency 400ms"], "tc qdisc del dev lo root", evidence, cancellationToken);
+
+            // The shape a destination-filtered fault takes (TcLayout): a prio root and a u32 filter into its extra band.
+            var filters = await TryAsync(
+                ns,
+                [$"tc {string.Join(' ', TcLayout.RootArguments("lo"))}", "tc filter add dev lo parent fa17: protocol ip pref 1 u32 match ip dst 127.0.0.1/32 flowid fa17:4"],
+                "tc qdisc del dev lo root",
+                evidence,
+                cancellationToken);
+            var nft = await TryAsync(ns, ["nft add table inet faultline_probe"], "nft delete table inet faultline_probe", evidence, cancellationToken);
             var nfqueue = await TryAsync(
-                ns, "iptables", "-t mangle -A OUTPUT -o lo -j NFQUEUE --queue-num 65000 --queue-bypass", "iptables -t mangle -F OUTPUT", evidence, cancellationToken);
-            return new HostCapabilities(netem, tbf, nft, nfqueue, evidence);
+                ns, ["iptables -t mangle -A OUTPUT -o lo -j NFQUEUE --queue-num 65000 --queue-bypass"], "iptables -t mangle -F OUTPUT", evidence, cancellationToken);
+            return new HostCapabilities(netem, tbf, nft, nfqueue, filters, evidence);
         }
         finally
         {
@@ -61,26 +70,40 @@ public sealed class HostProbe(HostCommands commands) : IDisposable
         }
     }
 
-    private async Task<bool> TryAsync(NetworkNamespace ns, string program, string add, string undo, List<string> evidence, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="adds"/> in order until one fails; when all succeed, undoes them. True when all succeeded.</summary>
+    private async Task<bool> TryAsync(NetworkNamespace ns, IReadOnlyList<string> adds, string undo, List<string> evidence, CancellationToken cancellationToken)
     {
-        CommandResult result;
-        try
+        var succeeded = 0;
+        foreach (var add in adds)
         {
-            result = await commands.RunAsync(ns, program, HostCommands.Words(add), cancellationToken);
-        }
-        catch (NetworkCommandException exception)
-        {
-            evidence.Add($"{program} {add}: {exception.Message}");
-            return false;
+            var words = HostCommands.Words(add);
+            CommandResult result;
+            try
+            {
+                result = await commands.RunAsync(ns, words[0], words[1..], cancellationToken);
+            }
+            catch (NetworkCommandException exception)
+            {
+                evidence.Add($"{add}: {exception.Message}");
+                break;
+            }
+
+            evidence.Add(result.Succeeded ? $"{add}: ok" : result.ToString());
+            if (!result.Succeeded)
+            {
+                break;
+            }
+
+            succeeded++;
         }
 
-        evidence.Add(result.Succeeded ? $"{program} {add}: ok" : result.ToString());
-        if (result.Succeeded)
+        if (succeeded > 0)
         {
+            // The namespace is thrown away anyway; undoing keeps the next attempt (same handle) independent.
             var words = HostCommands.Words(undo);
             await commands.RunAsync(ns, words[0], words[1..], cancellationToken);
         }
 
-        return result.Succeeded;
+        return succeeded == adds.Count;
     }
 }

@@ -49,6 +49,13 @@ internal sealed class NetworkFaultFixture : IAsyncDisposable
         TimeSpan.FromMinutes(5),
         DateTimeOffset.UtcNow.AddMinutes(5));
 
+    /// <summary>Fails the test unless A's namespace is as the kernel made it: no qdisc, filter, table or rule left.</summary>
+    public async Task AssertNoTraceAsync()
+    {
+        var residue = await Lab.InspectAAsync(TestContext.Current.CancellationToken);
+        Assert.False(residue.HasTrace, residue.ToString());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Faults.DisposeAsync();

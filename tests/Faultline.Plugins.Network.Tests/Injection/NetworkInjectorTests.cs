@@ -30,7 +30,7 @@ public sealed class NetworkInjectorTests
         Assert.InRange(during.Rtt.Median.TotalMilliseconds, 150, 260);
         Assert.Equal(0, during.Lost);
         Assert.True(after.Rtt.Median < TimeSpan.FromMilliseconds(5), $"after rollback {after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
         Assert.False((await delay.VerifyAsync(handle, Token)).InEffect);
     }
 
@@ -51,7 +51,7 @@ public sealed class NetworkInjectorTests
         Assert.InRange(during.LossRatio, 0.20, 0.40);
         Assert.Equal(RollbackStatus.Removed, removed.Status);
         Assert.Equal(0, after.Lost);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
         Assert.Equal(RollbackStatus.AlreadyAbsent, (await loss.RollbackAsync(handle, Token)).Status);
     }
 
@@ -70,7 +70,7 @@ public sealed class NetworkInjectorTests
         Assert.True(during.AllBlocked, $"{during}");
         Assert.True(otherPort.Matches, $"traffic to another port must flow: {otherPort}");
         Assert.True(after.AllSucceeded, $"{after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class NetworkInjectorTests
         Assert.StartsWith("[Tbf]", verified.Evidence, StringComparison.Ordinal);
         Assert.InRange(during.BytesPerSecond, 125_000 * 0.8, 125_000 * 1.2);
         Assert.True(after.BytesPerSecond > 1_000_000, $"after rollback {after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class NetworkInjectorTests
 
         Assert.False(during.Matches, $"a fifth of the segments were mangled, yet the checksum matched: {during}");
         Assert.True(after.Matches, $"{after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class NetworkInjectorTests
 
         Assert.InRange(during.DuplicateRatio, 0.35, 0.65);
         Assert.Equal(0, after.Duplicates);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -135,12 +135,6 @@ public sealed class NetworkInjectorTests
 
         Assert.Equal(during.Transmitted, during.Lost);
         Assert.Equal(0, (await f.Lab.PingAsync(20, TimeSpan.FromMilliseconds(10), Token)).Lost);
-        await AssertNoTraceAsync(f);
-    }
-
-    private static async Task AssertNoTraceAsync(NetworkFaultFixture f)
-    {
-        var residue = await f.Lab.InspectAAsync(Token);
-        Assert.False(residue.HasTrace, residue.ToString());
+        await f.AssertNoTraceAsync();
     }
 }

@@ -1,3 +1,5 @@
+using Faultline.Plugins.Network.Namespaces;
+
 namespace Faultline.Plugins.Network.Tests.Lab;
 
 /// <summary>The lab's parsers on captured output, including the cases the machine does not produce on demand.</summary>
@@ -57,6 +59,32 @@ public sealed class LabParsingTests
         Assert.Equal([true, false, false, true, false, true], qdiscs.Select(qdisc => qdisc.IsDefault));
         Assert.Equal("root", qdiscs[1].Parent);
         Assert.Equal("ffff:fff1", qdiscs[2].Parent);
+    }
+
+    [Fact]
+    public void A_leftover_prio_and_its_netem_and_u32_filters_are_traces_but_u32s_chain_and_hash_table_lines_are_not()
+    {
+        // Captured in the kernel lab: Faultline's filtered delay on va (tc -j qdisc show, tc -j filter show dev va parent fa17:).
+        const string qdiscJson = """
+            [{"kind":"prio","handle":"fa17:","dev":"va","root":true,"refcnt":3,"options":{"bands":4,"priomap":[1,2,2,2,1,2,0,0,1,1,1,1,1,1,1,1],"multiqueue":false}},
+             {"kind":"netem","handle":"fa18:","dev":"va","parent":"fa17:4","options":{"limit":1000,"delay":{"delay":0.1,"jitter":0,"correlation":0},"ecn":false,"gap":0}}]
+            """;
+        const string filterJson = """
+            [{"protocol":"ip","pref":1,"kind":"u32","chain":0},
+             {"protocol":"ip","pref":1,"kind":"u32","chain":0,"options":{"fh":"800:","ht_divisor":1}},
+             {"protocol":"ip","pref":1,"kind":"u32","chain":0,"options":{"fh":"800::800","order":2048,"key_ht":"800","bkt":"0","flowid":"fa17:4","not_in_hw":true,
+               "match":{"value":"ac80002","mask":"ffffffff","offmask":"","off":16},"match":{"value":"1b59","mask":"ffff","offmask":"","off":20}}}]
+            """;
+        var qdiscs = QdiscEntry.ParseShow(qdiscJson);
+        var filters = FilterEntry.ParseShow(filterJson, "va", "parent fa17:");
+        var report = new ResidueReport(NetworkNamespace.Named("lab"), [], qdiscs, filters, [], [], "", "");
+
+        Assert.Equal([true, true, false], filters.Select(filter => filter.IsScaffolding));
+        Assert.Empty(FilterEntry.ParseShow("", "va", "parent fa17:"));
+        Assert.Equal(
+            ["qdisc prio fa17: dev va root", "qdisc netem fa18: dev va fa17:4", "filter u32 dev va parent fa17: protocol ip pref 1 800::800 flowid fa17:4"],
+            report.Traces);
+        Assert.True(new ResidueReport(NetworkNamespace.Named("lab"), [], [], filters, [], [], "", "").HasTrace);
     }
 
     [Fact]

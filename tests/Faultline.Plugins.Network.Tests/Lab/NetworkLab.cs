@@ -7,7 +7,7 @@ using Faultline.Plugins.Network.Namespaces;
 namespace Faultline.Plugins.Network.Tests.Lab;
 
 /// <summary>
-/// Two fresh network namespaces, A (client side) and B (server side), joined by a veth pair on a random /30 of
+/// Two fresh network namespaces, A (client side) and B (server side, with two addresses), joined by a veth pair on a random /29 of
 /// 10.200.0.0/16, with the lab's services running in B and measurements taken from A. Faults go on A's veth or
 /// firewall (or B's) exactly as the injector would put them on a real host; disposing deletes both namespaces,
 /// and with them the veth and every qdisc and rule inside.
@@ -64,6 +64,9 @@ public sealed class NetworkLab : IAsyncDisposable
 
     public IPAddress AddressB => Subnet.B;
 
+    /// <summary>B's second address: the same namespace and server host, reached through the same veth.</summary>
+    public IPAddress AddressB2 => Subnet.B2;
+
     public LabServer Server => _server ?? throw new InvalidOperationException("the lab has no server yet");
 
     /// <summary>Runs commands in the lab's namespaces, for faults made by hand.</summary>
@@ -105,7 +108,11 @@ public sealed class NetworkLab : IAsyncDisposable
 
     /// <summary><c>ping</c> from A to B: <paramref name="count"/> requests, <paramref name="interval"/> apart.</summary>
     public Task<PingResult> PingAsync(int count, TimeSpan interval, CancellationToken cancellationToken = default) =>
-        PingProbe.RunAsync(A, AddressB, count, interval, TimeSpan.FromSeconds(1), Or(cancellationToken));
+        PingAsync(AddressB, count, interval, cancellationToken);
+
+    /// <summary><c>ping</c> from A to <paramref name="target"/> (<see cref="AddressB2"/>, say).</summary>
+    public Task<PingResult> PingAsync(IPAddress target, int count, TimeSpan interval, CancellationToken cancellationToken = default) =>
+        PingProbe.RunAsync(A, target, count, interval, TimeSpan.FromSeconds(1), Or(cancellationToken));
 
     /// <summary>Connects from A to B's echo port <paramref name="count"/> times, each within <paramref name="timeout"/>.</summary>
     public Task<TcpProbeResult> TcpConnectAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
@@ -228,6 +235,7 @@ public sealed class NetworkLab : IAsyncDisposable
         await _commands.RunCheckedAsync(host, "ip", ["-n", NameA, "link", "add", InterfaceA, "type", "veth", "peer", "name", InterfaceB, "netns", NameB], cancellationToken);
         await SetUpAsync(A, InterfaceA, AddressA, cancellationToken);
         await SetUpAsync(B, InterfaceB, AddressB, cancellationToken);
+        await _commands.RunCheckedAsync(B, "ip", ["address", "add", $"{AddressB2}/{LabSubnet.PrefixLength}", "dev", InterfaceB], cancellationToken);
         await WaitUntilUpAsync(A, InterfaceA, cancellationToken);
         await WaitUntilUpAsync(B, InterfaceB, cancellationToken);
         _server = await LabServer.StartAsync(B, AddressB);

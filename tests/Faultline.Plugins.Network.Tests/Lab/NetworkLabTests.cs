@@ -31,15 +31,16 @@ public sealed class NetworkLabTests
             var addressA = lab.AddressA.GetAddressBytes();
             var addressB = lab.AddressB.GetAddressBytes();
             Assert.Equal([10, 200], addressA[..2]);
-            Assert.Equal(1, addressA[3] % 4);
+            Assert.Equal(1, addressA[3] % 8);
             Assert.Equal(addressA[..3], addressB[..3]);
             Assert.Equal(addressA[3] + 1, addressB[3]);
 
             var shownA = await lab.RunAsync(a, $"ip -br address show dev {lab.InterfaceA}");
             var shownB = await lab.RunAsync(b, $"ip -br address show dev {lab.InterfaceB}");
-            Assert.Contains($"{lab.AddressA}/30", shownA.Output, StringComparison.Ordinal);
+            Assert.Contains($"{lab.AddressA}/29", shownA.Output, StringComparison.Ordinal);
             Assert.Contains("UP", shownA.Output, StringComparison.Ordinal);
-            Assert.Contains($"{lab.AddressB}/30", shownB.Output, StringComparison.Ordinal);
+            Assert.Contains($"{lab.AddressB}/29", shownB.Output, StringComparison.Ordinal);
+            Assert.Contains($"{lab.AddressB2}/29", shownB.Output, StringComparison.Ordinal);
 
             var linkA = await lab.RunAsync(a, $"ip -d -j link show dev {lab.InterfaceA}");
             var linkB = await lab.RunAsync(b, $"ip -d -j link show dev {lab.InterfaceB}");

@@ -6,7 +6,8 @@ namespace Faultline.Plugins.Network.Tests.Lab;
 
 /// <summary>
 /// Reads what traffic control and the firewalls hold in a namespace: devices (<c>ip -j link</c>), qdiscs
-/// (<c>tc -j qdisc show</c>, every device), the nftables ruleset (<c>nft -j list ruleset</c>, which also shows
+/// (<c>tc -j qdisc show</c>, every device), the filters on every qdisc that can hold them (<c>tc -j filter show</c>:
+/// a u32 filter Faultline put under its prio), the nftables ruleset (<c>nft -j list ruleset</c>, which also shows
 /// iptables-nft's rules) and <c>iptables-save</c>/<c>ip6tables-save</c>.
 /// </summary>
 public static class ResidueInspector
@@ -29,15 +30,35 @@ public static class ResidueInspector
 
         // A host configured with another default (fq, cake) gives new devices that one: still the kernel's doing.
         var defaultQdisc = File.Exists(DefaultQdiscSysctl) ? (await File.ReadAllTextAsync(DefaultQdiscSysctl, cancellationToken)).Trim() : null;
+        var qdiscEntries = QdiscEntry.ParseShow(qdiscs.Output, defaultQdisc);
+        var filters = new List<FilterEntry>();
+        foreach (var qdisc in qdiscEntries.Where(qdisc => !qdisc.IsDefault))
+        {
+            foreach (var parent in FilterParents(qdisc))
+            {
+                var shown = await commands.RunCheckedAsync(ns, "tc", ["-j", "filter", "show", "dev", qdisc.Device, .. parent], cancellationToken);
+                filters.AddRange(FilterEntry.ParseShow(shown.Output, qdisc.Device, string.Join(' ', parent)));
+            }
+        }
+
         return new ResidueReport(
             ns,
             [.. LinkNames(links.Output).Where(name => name != "lo" && !expectedLinks.Contains(name))],
-            QdiscEntry.ParseShow(qdiscs.Output, defaultQdisc),
+            qdiscEntries,
+            filters,
             NftTable.ParseRuleset(nft.Output),
             [.. IptablesTable.ParseSave(ipv4.Output, "ipv4"), .. IptablesTable.ParseSave(ipv6.Output, "ipv6")],
             nft.Output,
             ipv4.Output + ipv6.Output);
     }
+
+    /// <summary>Where a qdisc's filters hang: a clsact's two hooks, an ingress qdisc's one, otherwise the qdisc itself.</summary>
+    private static IReadOnlyList<string[]> FilterParents(QdiscEntry qdisc) => qdisc.Kind switch
+    {
+        "clsact" => [["ingress"], ["egress"]],
+        "ingress" => [["ingress"]],
+        _ => [["parent", qdisc.Handle]],
+    };
 
     private static List<string> LinkNames(string json)
     {

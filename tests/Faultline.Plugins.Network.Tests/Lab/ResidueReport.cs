@@ -10,6 +10,7 @@ public sealed class ResidueReport(
     NetworkNamespace ns,
     IReadOnlyList<string> unexpectedLinks,
     IReadOnlyList<QdiscEntry> qdiscs,
+    IReadOnlyList<FilterEntry> filters,
     IReadOnlyList<NftTable> nftTables,
     IReadOnlyList<IptablesTable> iptablesTables,
     string nftRuleset,
@@ -21,6 +22,9 @@ public sealed class ResidueReport(
     public IReadOnlyList<string> UnexpectedLinks { get; } = unexpectedLinks;
 
     public IReadOnlyList<QdiscEntry> Qdiscs { get; } = qdiscs;
+
+    /// <summary>The filters on the non-default qdiscs, u32's chain and hash-table lines included.</summary>
+    public IReadOnlyList<FilterEntry> Filters { get; } = filters;
 
     public IReadOnlyList<NftTable> NftTables { get; } = nftTables;
 
@@ -45,6 +49,7 @@ public sealed class ResidueReport(
     [
         .. UnexpectedLinks.Select(link => $"link {link}"),
         .. NonDefaultQdiscs.Select(qdisc => qdisc.ToString()),
+        .. Filters.Where(filter => !filter.IsScaffolding).Select(filter => filter.ToString()),
         .. NonDefaultNftTables.Select(table => table.ToString()),
         .. IptablesTables.SelectMany(table => table.Traces),
     ];

@@ -21,14 +21,18 @@ public sealed class TcpProbe(NetworkNamespace from, IPAddress server, LabServer 
     /// </summary>
     private const int BoundedSendBuffer = 64 * 1024;
 
-    /// <summary>Opens <paramref name="count"/> connections one after another, timing each handshake.</summary>
-    public async Task<TcpProbeResult> ConnectAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Opens <paramref name="count"/> connections one after another to the echo service, timing each handshake.</summary>
+    public Task<TcpProbeResult> ConnectAsync(int count, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ConnectAsync(LabServer.EchoPort, count, timeout, cancellationToken);
+
+    /// <summary>Opens <paramref name="count"/> connections one after another to <paramref name="port"/> (any of the lab server's), timing each handshake.</summary>
+    public async Task<TcpProbeResult> ConnectAsync(int port, int count, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var attempts = new List<TcpAttempt>(count);
         for (var i = 0; i < count; i++)
         {
-            var (socket, attempt) = await ConnectOnceAsync(LabServer.EchoPort, timeout, sendBuffer: null, cancellationToken);
+            var (socket, attempt) = await ConnectOnceAsync(port, timeout, sendBuffer: null, cancellationToken);
             socket?.Dispose();
             attempts.Add(attempt);
         }

@@ -1,5 +1,4 @@
 using Faultline.Plugins.Network.Actions;
-using Faultline.Plugins.Network.Tests.Injection;
 using Faultline.Sdk.Injection;
 
 namespace Faultline.Plugins.Network.Tests.Netem;
@@ -28,7 +27,7 @@ public sealed class NetemInjectorTests
         var during = await f.Lab.PingAsync(30, TimeSpan.FromMilliseconds(50), Token);
         var removed = await delay.RollbackAsync(handle, Token);
         var after = await f.Lab.PingAsync(10, TimeSpan.FromMilliseconds(20), Token);
-        Report($"delay 200ms ± 50ms: before {before}; during {during}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"delay 200ms ± 50ms: before {before}; during {during}; after {after}; {verified.Evidence}");
 
         Assert.True(verified.InEffect, verified.Evidence);
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
@@ -39,7 +38,7 @@ public sealed class NetemInjectorTests
         Assert.Equal(0, during.Lost);
         Assert.Equal(RollbackStatus.Removed, removed.Status);
         Assert.True(after.Rtt.Median < TimeSpan.FromMilliseconds(20), $"after rollback {after}");
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
         Assert.False((await delay.VerifyAsync(handle, Token)).InEffect);
     }
 
@@ -57,7 +56,7 @@ public sealed class NetemInjectorTests
 
         // Correlated loss, which the nftables fallback refuses, is netem's to honour.
         var correlated = await loss.ValidateAsync(f.Request("""{ "percent": 5, "correlation": 25 }"""), Token);
-        Report($"loss 30%: during {during}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"loss 30%: during {during}; after {after}; {verified.Evidence}");
 
         Assert.True(verified.InEffect, verified.Evidence);
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
@@ -66,7 +65,7 @@ public sealed class NetemInjectorTests
         Assert.Equal(RollbackStatus.Removed, removed.Status);
         Assert.Equal(0, after.Lost);
         Assert.True(correlated.IsValid, string.Join("; ", correlated.Errors));
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
         Assert.Equal(RollbackStatus.AlreadyAbsent, (await loss.RollbackAsync(handle, Token)).Status);
     }
 
@@ -83,7 +82,7 @@ public sealed class NetemInjectorTests
         var during = await f.Lab.UdpProbeAsync(200, TimeSpan.FromMilliseconds(2), cancellationToken: Token);
         await reorder.RollbackAsync(handle, Token);
         var after = await f.Lab.UdpProbeAsync(100, TimeSpan.FromMilliseconds(2), cancellationToken: Token);
-        Report($"reorder 50% (20ms): during {during}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"reorder 50% (20ms): during {during}; after {after}; {verified.Evidence}");
 
         Assert.True(validation.IsValid, string.Join("; ", validation.Errors));
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
@@ -92,7 +91,7 @@ public sealed class NetemInjectorTests
         Assert.InRange(during.Reordered, 40, 150);
         Assert.Equal(0, during.Lost);
         Assert.Equal(0, after.Reordered);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -106,14 +105,14 @@ public sealed class NetemInjectorTests
         var during = await f.Lab.UdpProbeAsync(200, TimeSpan.FromMilliseconds(2), cancellationToken: Token);
         await duplicate.RollbackAsync(handle, Token);
         var after = await f.Lab.UdpProbeAsync(100, TimeSpan.FromMilliseconds(2), cancellationToken: Token);
-        Report($"duplicate 50%: during {during}; after {after}; {verified.Evidence}");
+        NetemLab.Report($"duplicate 50%: during {during}; after {after}; {verified.Evidence}");
 
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
         Assert.Contains("duplicate", verified.Evidence, StringComparison.Ordinal);
         Assert.InRange(during.DuplicateRatio, 0.35, 0.65);
         Assert.Equal(0, during.Lost);
         Assert.Equal(0, after.Duplicates);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     [Fact]
@@ -133,23 +132,15 @@ public sealed class NetemInjectorTests
         // netem fills in the checksum before flipping a bit, so B's stack refuses the datagram (UDP or IP header
         // checksum) rather than delivering it mangled; a flip in the Ethernet header mostly drops it silently.
         var caught = CaughtByChecksum(countersDuring) - CaughtByChecksum(countersBefore);
-        Report($"corrupt 20%: during {during}, {caught} refused by B's checksums; after {after}; {verified.Evidence}");
+        NetemLab.Report($"corrupt 20%: during {during}, {caught} refused by B's checksums; after {after}; {verified.Evidence}");
 
         Assert.StartsWith("[Netem]", verified.Evidence, StringComparison.Ordinal);
         Assert.Contains("corrupt", verified.Evidence, StringComparison.Ordinal);
         Assert.InRange(during.LossRatio, 0.08, 0.32);
         Assert.InRange(caught, 10, during.Lost);
         Assert.Equal(0, after.Lost);
-        await AssertNoTraceAsync(f);
+        await f.AssertNoTraceAsync();
     }
 
     private static long CaughtByChecksum(SnmpCounters counters) => counters["Udp.InCsumErrors"] + counters["Ip.InHdrErrors"];
-
-    private static void Report(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
-
-    private static async Task AssertNoTraceAsync(NetworkFaultFixture f)
-    {
-        var residue = await f.Lab.InspectAAsync(Token);
-        Assert.False(residue.HasTrace, residue.ToString());
-    }
 }

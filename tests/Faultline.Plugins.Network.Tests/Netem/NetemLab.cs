@@ -17,6 +17,9 @@ internal static class NetemLab
 
     public static bool InKernelLab => string.Equals(Environment.GetEnvironmentVariable(Variable), "1", StringComparison.Ordinal);
 
+    /// <summary>A measurement for the test's output (the lab's log shows it live).</summary>
+    public static void Report(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
+
     /// <summary>A network fault fixture on a kernel with netem, or the end of the test (skip outside the lab, fail in it).</summary>
     public static async Task<NetworkFaultFixture> CreateAsync()
     {

@@ -47,7 +47,7 @@ public sealed class PluginEndpointsTests(PostgresServer postgres) : ApiTest(post
         }
 
         var features = host.GetProperty("features").EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetBoolean());
-        Assert.Equal(["netem", "nfqueue", "nftables", "tbf"], features.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["netem", "nfqueue", "nftables", "tbf", "tc-filters"], features.Keys.Order(StringComparer.Ordinal));
         if (Environment.UserName == "root")
         {
             // tbf, nftables and NFQUEUE work on every kernel these tests run on (kernel.md); netem depends on the kernel.
