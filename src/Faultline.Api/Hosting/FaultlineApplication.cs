@@ -19,6 +19,7 @@ using Faultline.Api.Observability;
 using Faultline.Api.OpenApi;
 using Faultline.Api.Problems;
 using Faultline.Engine.Cluster;
+using Faultline.Engine.Agents;
 using Faultline.Engine.Plugins;
 using Faultline.Engine.Runs;
 using Faultline.Storage.Cluster;
@@ -103,7 +104,13 @@ public static class FaultlineApplication
     private static IServiceCollection AddFaultlineEngine(this IServiceCollection services, FaultlineServerOptions options)
     {
         services.AddSingleton(options.Engine);
-        services.AddSingleton<TargetResolver>();
+        services.AddSingleton(provider => new InjectorRouter(
+            provider.GetRequiredService<PluginCatalog>(),
+            options.Plugins.Timeouts,
+            provider.GetRequiredService<ILogger<InjectorRouter>>(),
+            provider.GetService<IAgentDirectory>(),
+            provider.GetService<IAgentCommandBus>()));
+        services.AddSingleton(provider => new TargetResolver(provider.GetRequiredService<PluginCatalog>(), provider.GetService<IAgentDirectory>()));
         services.AddSingleton<ProbeSampler>();
         services.AddSingleton<RunPlanner>();
         services.AddSingleton<ExperimentScheduler>();
@@ -124,7 +131,8 @@ public static class FaultlineApplication
             provider.GetRequiredService<ILeaseProvider>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<TargetActors>()));
+            provider.GetRequiredService<TargetActors>(),
+            provider.GetRequiredService<InjectorRouter>()));
         services.AddSingleton<TargetActors>();
         services.AddSingleton<RunDispatcher>();
         services.AddSingleton<EngineNode>();

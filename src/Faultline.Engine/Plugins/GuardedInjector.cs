@@ -10,7 +10,7 @@ namespace Faultline.Engine.Plugins;
 /// followed by a leftover scan of the target and a rollback of everything carrying its fault id, so a failed
 /// inject cannot leave a fault behind.
 /// </summary>
-public sealed class GuardedInjector(IFaultInjector inner, string pluginId, PluginTimeouts timeouts, ILogger logger)
+public sealed class GuardedInjector(IFaultInjector inner, string pluginId, PluginTimeouts timeouts, ILogger logger) : IInjectorChannel
 {
     public string Name => inner.Name;
 

@@ -318,7 +318,7 @@ public sealed class RunActor : IDisposable
         }
     }
 
-    private async Task<ActiveFault> InjectAsync(string path, FaultAction fault, GuardedInjector injector, Sdk.Targets.Target target, CancellationToken token)
+    private async Task<ActiveFault> InjectAsync(string path, FaultAction fault, IInjectorChannel injector, Sdk.Targets.Target target, CancellationToken token)
     {
         var faultId = $"{_run.Id:N}-{Interlocked.Increment(ref _faultSequence).ToString(CultureInfo.InvariantCulture)}";
         var ttl = fault.Duration + _services.Options.FaultGrace;
@@ -490,10 +490,10 @@ public sealed class RunActor : IDisposable
     // between intent and inject), by whatever leftovers of this fault id the injector finds on the target.
     private async Task<bool> ReconcileAsync(FaultRecord row, CancellationToken lease)
     {
-        var injector = _services.Plugins.FindInjector(row.Injector);
+        var injector = await _services.Router.FindAsync(row.Injector, _run.OrganizationId, lease);
         if (injector is null)
         {
-            await _journal.MarkFailedAsync(row.Id, $"the injector {row.Injector} is not loaded on node {_services.NodeId}; the fault cannot be removed from here", lease);
+            await _journal.MarkFailedAsync(row.Id, $"the injector {row.Injector} is neither loaded on node {_services.NodeId} nor reported by a connected agent; the fault cannot be removed from here", lease);
             return false;
         }
 
@@ -723,7 +723,7 @@ public sealed class RunActor : IDisposable
             _recoveryWindow, _recoveredIn);
     }
 
-    private static string Describe(FaultRecord conflict, IReadOnlyList<string> claims, GuardedInjector injector)
+    private static string Describe(FaultRecord conflict, IReadOnlyList<string> claims, IInjectorChannel injector)
     {
         var shared = conflict.ClaimList.Intersect(claims).ToList();
         return shared.Count > 0

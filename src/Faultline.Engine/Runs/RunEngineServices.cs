@@ -1,3 +1,4 @@
+using Faultline.Engine.Agents;
 using Faultline.Engine.Cluster;
 using Faultline.Engine.Plugins;
 using Faultline.Storage.Policies;
@@ -20,4 +21,5 @@ public sealed record RunEngineServices(
     ILeaseProvider Leases,
     TimeProvider Time,
     ILoggerFactory LoggerFactory,
-    TargetActors Targets);
+    TargetActors Targets,
+    InjectorRouter Router);

@@ -6,7 +6,7 @@ using Faultline.Sdk.Targets;
 namespace Faultline.Engine.Runs;
 
 /// <summary>One fault action of the spec with the injector that will run it and the targets it will hit.</summary>
-public sealed record PlannedAction(string Path, FaultAction Fault, GuardedInjector? Injector, IReadOnlyList<Target> Candidates, IReadOnlyList<Target> Targets);
+public sealed record PlannedAction(string Path, FaultAction Fault, IInjectorChannel? Injector, IReadOnlyList<Target> Candidates, IReadOnlyList<Target> Targets);
 
 /// <summary>
 /// What a run would do, worked out without injecting anything: the targets of every fault, the problems that

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Faultline.Domain.Experiments;
 using Faultline.Domain.Policies;
 using Faultline.Domain.Validation;
+using Faultline.Engine.Agents;
 using Faultline.Engine.Plugins;
 using Faultline.Sdk.Injection;
 using Faultline.Sdk.Targets;
@@ -16,7 +17,7 @@ namespace Faultline.Engine.Runs;
 /// the faults every other running experiment holds. Used by dry runs and, again, by a run's owner just before
 /// injection (the world may have changed since the run was requested).
 /// </summary>
-public sealed class RunPlanner(PluginCatalog catalog, TargetResolver resolver, PolicyStore policies, RunStore runs)
+public sealed class RunPlanner(InjectorRouter router, TargetResolver resolver, PolicyStore policies, RunStore runs)
 {
     public async Task<ExecutionPlan> PlanAsync(
         ExperimentSpec spec, Guid organizationId, Guid? teamId, string teamName, RunRequest request, Guid? runId, Random random, CancellationToken cancellationToken)
@@ -27,7 +28,7 @@ public sealed class RunPlanner(PluginCatalog catalog, TargetResolver resolver, P
         var actions = new List<PlannedAction>();
         foreach (var (path, fault) in FaultLocations.Of(spec))
         {
-            actions.Add(await PlanActionAsync(path, fault, runId ?? Guid.Empty, random, problems, cancellationToken));
+            actions.Add(await PlanActionAsync(path, fault, organizationId, runId ?? Guid.Empty, random, problems, cancellationToken));
         }
 
         var policy = await LoadPolicyAsync(organizationId, teamId, cancellationToken);
@@ -60,18 +61,19 @@ public sealed class RunPlanner(PluginCatalog catalog, TargetResolver resolver, P
         return new PlannedTarget(target.Kind, target.Id, target.Labels, TargetResolver.NamespaceOf(target));
     }
 
-    private async Task<PlannedAction> PlanActionAsync(string path, FaultAction fault, Guid runId, Random random, List<PlanProblem> problems, CancellationToken cancellationToken)
+    private async Task<PlannedAction> PlanActionAsync(
+        string path, FaultAction fault, Guid organizationId, Guid runId, Random random, List<PlanProblem> problems, CancellationToken cancellationToken)
     {
-        var injector = catalog.FindInjector(fault.Injector);
+        var injector = await router.FindAsync(fault.Injector, organizationId, cancellationToken);
         if (injector is null)
         {
-            problems.Add(new PlanProblem($"{path}.fault", $"No injector named '{fault.Injector}' is loaded on this node."));
+            problems.Add(new PlanProblem($"{path}.fault", $"No injector named '{fault.Injector}' is loaded on this node or reported by a connected agent."));
         }
 
         IReadOnlyList<Target> candidates;
         try
         {
-            candidates = await resolver.CandidatesAsync(fault.Selector, cancellationToken);
+            candidates = await resolver.CandidatesAsync(fault.Selector, cancellationToken, organizationId);
         }
         catch (TargetResolutionException exception)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Faultline.Domain.Experiments;
+using Faultline.Engine.Agents;
 using Faultline.Engine.Plugins;
 using Faultline.Sdk.Targets;
 
@@ -9,13 +10,24 @@ namespace Faultline.Engine.Runs;
 /// Turns a fault's selector into targets: the candidates (listed by the named target discovery, or the
 /// explicit ids), filtered by every condition of the selector, then the mode's share of them at random.
 /// </summary>
-public sealed class TargetResolver(PluginCatalog catalog)
+public sealed class TargetResolver(PluginCatalog catalog, IAgentDirectory? agents = null)
 {
     private static readonly JsonElement NoConfiguration = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public async Task<IReadOnlyList<Target>> CandidatesAsync(TargetSelector selector, CancellationToken cancellationToken)
+    /// <summary>The discovery name that lists the targets of the organization's connected agents.</summary>
+    public const string AgentsDiscovery = "agents";
+
+    public async Task<IReadOnlyList<Target>> CandidatesAsync(TargetSelector selector, CancellationToken cancellationToken, Guid? organizationId = null)
     {
         ArgumentNullException.ThrowIfNull(selector);
+        var reported = agents is not null && organizationId is { } org
+            ? (await agents.ListTargetsAsync(org, cancellationToken)).Select(agent => agent.Target).ToList()
+            : [];
+        if (selector.Discovery is AgentsDiscovery)
+        {
+            return Sorted(reported.Where(target => Matches(selector, target)));
+        }
+
         if (selector.Discovery is { } name)
         {
             var discovery = catalog.FindTargetDiscovery(name)
@@ -32,22 +44,26 @@ public sealed class TargetResolver(PluginCatalog catalog)
                 .Where(d => selector.Kinds.Count == 0 || selector.Kinds.Any(kind => d.Descriptor.TargetKinds.Contains(kind, StringComparer.OrdinalIgnoreCase)))
                 .OrderBy(d => d.Name, StringComparer.Ordinal)
                 .ToList();
-            if (discoveries.Count == 0)
+            if (discoveries.Count == 0 && reported.Count == 0)
             {
                 throw new TargetResolutionException("The selector names no targets, and no loaded target discovery lists its kinds: add selector.targets, or install a discovery.");
             }
 
-            var found = new List<Target>();
+            // Targets the organization's agents reported count as discovered, whichever discovery found them there.
+            var found = new List<Target>(reported.Where(target => Matches(selector, target)));
             foreach (var discovery in discoveries)
             {
                 found.AddRange((await discovery.DiscoverAsync(NoConfiguration, cancellationToken)).Where(target => Matches(selector, target)));
             }
 
-            return [.. found.DistinctBy(target => target.ToString(), StringComparer.Ordinal).OrderBy(target => target.ToString(), StringComparer.Ordinal)];
+            return Sorted(found);
         }
 
         return [.. selector.Targets.Select(text => Explicit(selector, text))];
     }
+
+    private static IReadOnlyList<Target> Sorted(IEnumerable<Target> targets) =>
+        [.. targets.DistinctBy(target => target.ToString(), StringComparer.Ordinal).OrderBy(target => target.ToString(), StringComparer.Ordinal)];
 
     /// <summary>The mode's share of <paramref name="candidates"/>, drawn at random (order of the input is irrelevant).</summary>
     public static IReadOnlyList<Target> Select(IReadOnlyList<Target> candidates, SelectionMode mode, Random random)
