@@ -1,7 +1,12 @@
 namespace Faultline.Bench.Engine;
 
-/// <summary>Figure 1: breach-to-rollback latency over the abort runs that ended as a guardrail abort should.</summary>
+/// <summary>
+/// Figure 1: breach-to-rollback latency over the abort runs that ended as a guardrail abort should, through one
+/// path (<paramref name="Path"/>: the http probe, or Prometheus scraping every <paramref name="ScrapeInterval"/>).
+/// </summary>
 internal sealed record AbortLatencyResult(
+    string Path,
+    TimeSpan? ScrapeInterval,
     int RunsRequested,
     int Parallel,
     TimeSpan GuardrailInterval,
