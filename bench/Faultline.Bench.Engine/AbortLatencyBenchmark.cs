@@ -99,6 +99,7 @@ internal sealed class AbortLatencyBenchmark(
         var outcome = await queries.OutcomeAsync(runId, cancellationToken);
         var sampled = await queries.FirstEventAsync(runId, "guardrail.sample", onlyBreaches: true, cancellationToken);
         var removed = await client.LastRemovedAtAsync(runId, cancellationToken);
+        var relayed = await source.RelayedAtAsync(slot, breach.At, cancellationToken);
         if (outcome is not { Verdict: "aborted", AbortCause: "guardrail", AllFaultsRemoved: true } || sampled is not { } sampledAt || removed is not { } removedAt)
         {
             return (null, $"did not end as a guardrail abort with every fault removed: {outcome.Describe()}");
@@ -108,7 +109,8 @@ internal sealed class AbortLatencyBenchmark(
             (removedAt - breach.At).TotalMilliseconds,
             (sampledAt - breach.At).TotalMilliseconds,
             (removedAt - sampledAt).TotalMilliseconds,
-            breach.RoundTrip.TotalMilliseconds), null);
+            breach.RoundTrip.TotalMilliseconds,
+            (relayed - breach.At)?.TotalMilliseconds), null);
     }
 
     private string SlotName(int slot) => string.Create(CultureInfo.InvariantCulture, $"abort-{source.Name.Replace(' ', '-')}-{slot}");

@@ -20,6 +20,11 @@ internal sealed record AbortLatencyResult(
 
     public Percentiles Reaction { get; } = new(Samples.Select(s => s.ReactionMs));
 
+    /// <summary>Breach -> scraped, and scraped -> breaching sample: detection's two waits on the Prometheus path (empty on the http path).</summary>
+    public Percentiles Relay { get; } = new(Samples.Where(s => s.RelayMs is not null).Select(s => s.RelayMs!.Value));
+
+    public Percentiles AfterRelay { get; } = new(Samples.Where(s => s.RelayMs is not null).Select(s => s.DetectionMs - s.RelayMs!.Value));
+
     /// <summary>How early the start stamps may be: the stamp query's round trip, over all samples.</summary>
     public Percentiles StampError { get; } = new(Samples.Select(s => s.StampErrorMs));
 }

@@ -93,6 +93,13 @@ internal static class EngineReport
         line($"   min  {Ms(result.Total.Min),8} ms {Against(result.Total.Min)}");
         line($"   max  {Ms(result.Total.Max),8} ms {Against(result.Total.Max)}");
         line($"   detection, breach -> breaching sample recorded: p50 {Ms(result.Detection.At(50)),6} ms ({Ratio(result.Detection.At(50), interval)}), p99 {Ms(result.Detection.At(99)),6} ms ({Ratio(result.Detection.At(99), interval)}), max {Ms(result.Detection.Max),6} ms");
+        if (result.Relay.Count > 0)
+        {
+            line($"     of which breach -> scraped by Prometheus:    p50 {Ms(result.Relay.At(50)),6} ms ({Ratio(result.Relay.At(50), scrape!.Value)} scrape), p99 {Ms(result.Relay.At(99)),6} ms ({Ratio(result.Relay.At(99), scrape.Value)}), max {Ms(result.Relay.Max),6} ms");
+            line($"     and scraped -> breaching sample recorded:  p50 {Ms(result.AfterRelay.At(50)),6} ms ({Ratio(result.AfterRelay.At(50), interval)}), p99 {Ms(result.AfterRelay.At(99)),6} ms ({Ratio(result.AfterRelay.At(99), interval)}), max {Ms(result.AfterRelay.Max),6} ms");
+            line($"     (the scrape's time is Prometheus' sample timestamp, whole ms of the same system clock)");
+        }
+
         line($"   reaction, breaching sample -> fault removed:    p50 {Ms(result.Reaction.At(50)),6} ms ({Ratio(result.Reaction.At(50), interval)}), p99 {Ms(result.Reaction.At(99)),6} ms ({Ratio(result.Reaction.At(99), interval)}), max {Ms(result.Reaction.Max),6} ms");
         line($"   start: the breach is set at the source right after a clock_timestamp() query, at most its round trip after the stamp");
         line($"   (p50 {result.StampError.At(50):0.00} ms, max {result.StampError.Max:0.00} ms); end: faults[].removedAt of GET /api/v1/runs/{{id}}, now() of the transaction recording the verified removal");

@@ -15,4 +15,6 @@ internal sealed class HttpBreachSource(HealthSwitch health) : IBreachSource
     }
 
     public void Breach(string slot) => health.Set(slot, healthy: false);
+
+    public Task<DateTime?> RelayedAtAsync(string slot, DateTime breachAt, CancellationToken cancellationToken) => Task.FromResult<DateTime?>(null);
 }

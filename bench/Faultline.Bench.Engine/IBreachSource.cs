@@ -20,4 +20,11 @@ internal interface IBreachSource
 
     /// <summary>Breaks the slot at the source; the instant this is called is the start of the figure.</summary>
     void Breach(string slot);
+
+    /// <summary>
+    /// When what sits between the source and the guardrail first held the breach set at <paramref name="breachAt"/>
+    /// (Prometheus' scrape), or null when the guardrail reads the source itself. Asked after the run, before the
+    /// slot is made healthy again.
+    /// </summary>
+    Task<DateTime?> RelayedAtAsync(string slot, DateTime breachAt, CancellationToken cancellationToken);
 }

@@ -25,4 +25,7 @@ internal sealed class PrometheusBreachSource(ScrapeTarget target, PrometheusProc
     }
 
     public void Breach(string slot) => target.Set(slot, Breached);
+
+    public Task<DateTime?> RelayedAtAsync(string slot, DateTime breachAt, CancellationToken cancellationToken) =>
+        prometheus.FirstSampleAtAsync(ScrapeTarget.Selector(slot), Breached, breachAt, cancellationToken);
 }

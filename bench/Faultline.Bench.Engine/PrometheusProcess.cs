@@ -132,6 +132,24 @@ internal sealed class PrometheusProcess : IAsyncDisposable
             TimeSpan.FromMilliseconds(50));
     }
 
+    /// <summary>
+    /// The timestamp of the first stored sample of <paramref name="selector"/> at <paramref name="value"/> from
+    /// <paramref name="notBefore"/> on (UTC), i.e. the scrape that picked it up, or null if none has. Prometheus
+    /// stamps a sample with the start of its scrape, in whole ms of the system clock, the clock PostgreSQL reads too.
+    /// </summary>
+    public async Task<DateTime?> FirstSampleAtAsync(string selector, double value, DateTime notBefore, CancellationToken cancellationToken)
+    {
+        var json = await _api.GetStringAsync(new Uri("api/v1/query?query=" + Uri.EscapeDataString(selector + "[5m]"), UriKind.Relative), cancellationToken);
+        using var document = JsonDocument.Parse(json);
+        var earliest = new DateTimeOffset(notBefore, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        return document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .SelectMany(series => series.GetProperty("values").EnumerateArray())
+            .Select(point => (Ms: (long)Math.Round(point[0].GetDouble() * 1000), Value: double.Parse(point[1].GetString()!, CultureInfo.InvariantCulture)))
+            .Where(point => point.Ms >= earliest && point.Value == value)
+            .Select(point => (DateTime?)DateTimeOffset.FromUnixTimeMilliseconds(point.Ms).UtcDateTime)
+            .Min();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _api.Dispose();
