@@ -22,6 +22,12 @@ internal sealed class PrometheusBreachSource(ScrapeTarget target, PrometheusProc
         // Until Prometheus has scraped the healthy value it still answers the last breach, which would abort the
         // next run at its first sample; a few scrapes is plenty.
         await prometheus.WaitForValueAsync(ScrapeTarget.Selector(slot), Healthy, scrapeInterval * 5 + TimeSpan.FromSeconds(30), cancellationToken);
+
+        // That wait ends just after a scrape, and the run started next would begin sampling a fixed delay later:
+        // every run's guardrail would sample at the same point of the scrape cycle, and scraped -> sample would
+        // be that constant (it was: ~60 ms at p50). A real guardrail's phase is unrelated to the scrape's, so
+        // start the run at a random point of the scrape cycle.
+        await Task.Delay(scrapeInterval * Random.Shared.NextDouble(), cancellationToken);
     }
 
     public void Breach(string slot) => target.Set(slot, Breached);
