@@ -4,14 +4,16 @@ using System.Globalization;
 namespace Faultline.Bench.Engine;
 
 /// <summary>
-/// Figure 1: how long a guardrail breach takes to become a rolled-back fault. Each run holds a noop fault far
-/// longer than the measurement (60 s), so only the guardrail can end it; once the run observes, the benchmark
-/// waits a random fraction of the guardrail interval (so the breach lands at a uniformly random point of the
-/// sampling cycle, as a real one would), stamps PostgreSQL's clock, and flips the run's health slot to 500.
-/// The end is the fault row's <c>removed_at</c>, stamped by the engine with PostgreSQL's <c>now()</c> when it
-/// records the verified removal: both ends come from the same clock.
+/// Figure 1: how long a guardrail breach takes to become a rolled-back fault, through one path
+/// (<see cref="IBreachSource"/>: the http probe, or real Prometheus). Each run holds a noop fault far longer than
+/// the measurement (60 s), so only the guardrail can end it; once the run observes, the benchmark waits a random
+/// fraction of the guardrail interval (so the breach lands at a uniformly random point of the sampling cycle, as
+/// a real one would), stamps PostgreSQL's clock, and breaks the run's slot at the source. The end is the fault's
+/// <c>removedAt</c> as <c>GET /api/v1/runs/{id}</c> serves it: the engine's <c>now()</c> when it recorded the
+/// verified removal, so both ends come from the same clock.
 /// </summary>
-internal sealed class AbortLatencyBenchmark(BenchNode node, RunQueries queries, HealthSwitch health, EngineBenchOptions options, int? postmasterPid)
+internal sealed class AbortLatencyBenchmark(
+    BenchNode node, RunQueries queries, HealthSwitch health, IBreachSource source, int runs, TimeSpan? scrapeInterval, EngineBenchOptions options, int? postmasterPid)
 {
     /// <summary>Far beyond any abort: a run that ends by itself instead of by the guardrail is an anomaly, not a sample.</summary>
     private static readonly TimeSpan FaultDuration = TimeSpan.FromSeconds(60);
@@ -21,24 +23,24 @@ internal sealed class AbortLatencyBenchmark(BenchNode node, RunQueries queries, 
     public async Task<AbortLatencyResult> RunAsync(CancellationToken cancellationToken)
     {
         using var client = new FaultlineClient(node.BaseAddress, node.OwnerKey);
-        var slots = Math.Min(options.AbortParallel, options.AbortRuns);
+        var slots = Math.Min(options.AbortParallel, runs);
 
-        // One experiment, target and health slot per concurrent run: the noop injector claims its target, and a
-        // shared health slot would let one run's breach abort its neighbours.
+        // One experiment, target and slot per concurrent run: the noop injector claims its target, and a shared
+        // slot would let one run's breach abort its neighbours. The steady state asks the (always healthy on the
+        // Prometheus path) health slot of the same name.
         var experiments = new Guid[slots];
         for (var slot = 0; slot < slots; slot++)
         {
             var name = SlotName(slot);
-            health.Set(name, healthy: true);
             experiments[slot] = await client.CreateExperimentAsync(
-                NoopExperiment.Yaml(name, [name], health.UrlOf(name), FaultDuration, options.GuardrailInterval), cancellationToken);
+                NoopExperiment.Yaml(name, [name], health.UrlOf(name), FaultDuration, source.Guardrail(name, options.GuardrailInterval)), cancellationToken);
         }
 
         // One unmeasured run first: JIT and connection pools would otherwise land in the first sample (the max).
         var warmup = await MeasureOneAsync(client, experiments[0], SlotName(0), cancellationToken);
         if (warmup.Anomaly is { } warmupAnomaly)
         {
-            throw new InvalidOperationException($"The warm-up abort run did not behave: {warmupAnomaly}");
+            throw new InvalidOperationException($"The warm-up abort run ({source.Name}) did not behave: {warmupAnomaly}");
         }
 
         var samples = new ConcurrentBag<AbortSample>();
@@ -47,7 +49,7 @@ internal sealed class AbortLatencyBenchmark(BenchNode node, RunQueries queries, 
         var before = CpuSnapshot.Take(postmasterPid);
         await Task.WhenAll(Enumerable.Range(0, slots).Select(slot => Task.Run(async () =>
         {
-            while (Interlocked.Increment(ref started) <= options.AbortRuns)
+            while (Interlocked.Increment(ref started) <= runs)
             {
                 var (sample, anomaly) = await MeasureOneAsync(client, experiments[slot], SlotName(slot), cancellationToken);
                 if (sample is not null)
@@ -62,14 +64,14 @@ internal sealed class AbortLatencyBenchmark(BenchNode node, RunQueries queries, 
             }
         }, cancellationToken)));
         var cpu = CpuUsage.Between(before, CpuSnapshot.Take(postmasterPid));
-        return new AbortLatencyResult(options.AbortRuns, slots, options.GuardrailInterval, [.. samples], [.. anomalies], cpu);
+        return new AbortLatencyResult(source.Name, scrapeInterval, runs, slots, options.GuardrailInterval, [.. samples], [.. anomalies], cpu);
     }
 
     private async Task<(AbortSample? Sample, string? Anomaly)> MeasureOneAsync(FaultlineClient client, Guid experimentId, string slot, CancellationToken cancellationToken)
     {
-        health.Set(slot, healthy: true);
+        await source.MakeHealthyAsync(slot, cancellationToken);
         var runId = await client.StartRunAsync(experimentId, cancellationToken);
-        DatabaseStamp flip;
+        DatabaseStamp breach;
         try
         {
             string? state = null;
@@ -82,8 +84,8 @@ internal sealed class AbortLatencyBenchmark(BenchNode node, RunQueries queries, 
             }
 
             await Task.Delay(options.GuardrailInterval * Random.Shared.NextDouble(), cancellationToken);
-            flip = await queries.StampAsync(cancellationToken);
-            health.Set(slot, healthy: false);
+            breach = await queries.StampAsync(cancellationToken);
+            source.Breach(slot);
 
             await Poll.UntilAsync(
                 async () => (await queries.StateAsync(runId, cancellationToken))?.State == "completed",
@@ -93,25 +95,23 @@ internal sealed class AbortLatencyBenchmark(BenchNode node, RunQueries queries, 
         {
             return (null, timeout.Message);
         }
-        finally
-        {
-            // Healthy again before the slot's next run checks its steady state.
-            health.Set(slot, healthy: true);
-        }
 
         var outcome = await queries.OutcomeAsync(runId, cancellationToken);
-        var breach = await queries.FirstEventAsync(runId, "guardrail.sample", onlyBreaches: true, cancellationToken);
-        if (outcome is not { Verdict: "aborted", AbortCause: "guardrail", AllFaultsRemoved: true, LastRemovedAt: { } removedAt } || breach is not { } breachAt)
+        var sampled = await queries.FirstEventAsync(runId, "guardrail.sample", onlyBreaches: true, cancellationToken);
+        var removed = await client.LastRemovedAtAsync(runId, cancellationToken);
+        var relayed = await source.RelayedAtAsync(slot, breach.At, cancellationToken);
+        if (outcome is not { Verdict: "aborted", AbortCause: "guardrail", AllFaultsRemoved: true } || sampled is not { } sampledAt || removed is not { } removedAt)
         {
             return (null, $"did not end as a guardrail abort with every fault removed: {outcome.Describe()}");
         }
 
         return (new AbortSample(
-            (removedAt - flip.At).TotalMilliseconds,
-            (breachAt - flip.At).TotalMilliseconds,
-            (removedAt - breachAt).TotalMilliseconds,
-            flip.RoundTrip.TotalMilliseconds), null);
+            (removedAt - breach.At).TotalMilliseconds,
+            (sampledAt - breach.At).TotalMilliseconds,
+            (removedAt - sampledAt).TotalMilliseconds,
+            breach.RoundTrip.TotalMilliseconds,
+            (relayed - breach.At)?.TotalMilliseconds), null);
     }
 
-    private static string SlotName(int slot) => string.Create(CultureInfo.InvariantCulture, $"abort-{slot}");
+    private string SlotName(int slot) => string.Create(CultureInfo.InvariantCulture, $"abort-{source.Name.Replace(' ', '-')}-{slot}");
 }

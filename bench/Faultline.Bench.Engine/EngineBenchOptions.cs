@@ -8,8 +8,10 @@ namespace Faultline.Bench.Engine;
 /// </summary>
 internal sealed record EngineBenchOptions(
     int AbortRuns,
+    int AbortPrometheusRuns,
     int AbortParallel,
     TimeSpan GuardrailInterval,
+    TimeSpan ScrapeInterval,
     int Takeovers,
     TimeSpan LeaseTtl,
     TimeSpan TakeoverPoll,
@@ -22,14 +24,17 @@ internal sealed record EngineBenchOptions(
 {
     public const string Usage =
         """
-        Usage: engine.sh [--quick] [--runs N] [--abort-parallel N] [--guardrail-interval SECONDS]
+        Usage: engine.sh [--quick] [--runs N] [--abort-prometheus-runs N] [--abort-parallel N]
+                         [--guardrail-interval SECONDS] [--scrape-interval SECONDS]
                          [--takeovers N] [--lease-ttl MS] [--takeover-poll MS]
                          [--throughput-runs N] [--throughput-duration SECONDS] [--baseline-runs N]
                          [--faultline PATH] [--plugins DIR]
-          --quick                tiny counts for a smoke test (5 abort runs, 1 takeover, 20 throughput runs)
-          --runs                 abort-latency runs (default 100, quick 5)
-          --abort-parallel       abort runs in flight at once, each on its own target and health switch (default 4)
+          --quick                tiny counts for a smoke test (5 + 5 abort runs, 1 takeover, 20 throughput runs)
+          --runs                 abort-latency runs through the http probe (default 50, quick 5)
+          --abort-prometheus-runs  abort-latency runs through real Prometheus (default 50, quick 5; 0 skips them)
+          --abort-parallel       abort runs in flight at once, each on its own target and health switch or gauge (default 4)
           --guardrail-interval   the guardrail's `every` in the abort runs (default 1, the engine's default)
+          --scrape-interval      Prometheus' scrape interval in the prometheus abort runs (default 1)
           --takeovers            kill -9 / takeover rounds (default 5, quick 1)
           --lease-ttl            lease TTL of the two server processes, ms (default 3000)
           --takeover-poll        poll interval of the two server processes, ms (default 100)
@@ -40,7 +45,7 @@ internal sealed record EngineBenchOptions(
           --plugins              folder holding the staged plugins (default artifacts/plugins)
         """;
 
-    private const int DefaultAbortRuns = 100;
+    private const int DefaultAbortRuns = 50;
     private const int QuickAbortRuns = 5;
     private const int DefaultTakeovers = 5;
     private const int QuickTakeovers = 1;
@@ -52,9 +57,9 @@ internal sealed record EngineBenchOptions(
     {
         error = null;
         var quick = false;
-        int? abortRuns = null, takeovers = null, throughputRuns = null;
+        int? abortRuns = null, prometheusRuns = null, takeovers = null, throughputRuns = null;
         var options = new EngineBenchOptions(
-            0, 4, TimeSpan.FromSeconds(1), 0, TimeSpan.FromMilliseconds(3000), TimeSpan.FromMilliseconds(100), 0, TimeSpan.FromSeconds(2), 3, false, null, null);
+            0, 0, 4, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 0, TimeSpan.FromMilliseconds(3000), TimeSpan.FromMilliseconds(100), 0, TimeSpan.FromSeconds(2), 3, false, null, null);
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
@@ -82,11 +87,18 @@ internal sealed record EngineBenchOptions(
                 case "--runs" when TryCount(value, 1, 100_000, out var n):
                     abortRuns = n;
                     break;
+                case "--abort-prometheus-runs" when TryCount(value, 0, 100_000, out var n):
+                    prometheusRuns = n;
+                    break;
                 case "--abort-parallel" when TryCount(value, 1, 64, out var n):
                     options = options with { AbortParallel = n };
                     break;
                 case "--guardrail-interval" when TrySeconds(value, 0.1, 3600, out var interval):
                     options = options with { GuardrailInterval = interval };
+                    break;
+                case "--scrape-interval" when TrySeconds(value, 0.1, 3600, out var interval):
+                    // Prometheus takes whole milliseconds.
+                    options = options with { ScrapeInterval = TimeSpan.FromMilliseconds(Math.Round(interval.TotalMilliseconds)) };
                     break;
                 case "--takeovers" when TryCount(value, 1, 1000, out var n):
                     takeovers = n;
@@ -122,6 +134,7 @@ internal sealed record EngineBenchOptions(
         {
             Quick = quick,
             AbortRuns = abortRuns ?? (quick ? QuickAbortRuns : DefaultAbortRuns),
+            AbortPrometheusRuns = prometheusRuns ?? (quick ? QuickAbortRuns : DefaultAbortRuns),
             Takeovers = takeovers ?? (quick ? QuickTakeovers : DefaultTakeovers),
             ThroughputRuns = throughputRuns ?? (quick ? QuickThroughputRuns : DefaultThroughputRuns),
         };

@@ -14,7 +14,13 @@ internal static class EngineReport
     private const double OtherLoadWarningPercent = 10;
 
     public static string Render(
-        MachineInfo machine, EngineBenchOptions options, DateTimeOffset date, AbortLatencyResult? abort, TakeoverResult? takeover, ThroughputResult? throughput)
+        MachineInfo machine,
+        EngineBenchOptions options,
+        DateTimeOffset date,
+        IReadOnlyList<AbortLatencyResult> aborts,
+        string? prometheusSkipped,
+        TakeoverResult? takeover,
+        ThroughputResult? throughput)
     {
         var text = new StringBuilder();
         void Line(FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -22,12 +28,18 @@ internal static class EngineReport
         Line($"Faultline engine benchmark, {date:yyyy-MM-dd HH:mm} UTC{(options.Quick ? " (--quick: smoke-test counts, not figures to quote)" : "")}");
         Line($"Machine: {machine.ProcessorCount} logical CPUs ({machine.CpuModel}), {Gib(machine.TotalMemoryBytes)} GiB RAM ({Gib(machine.GcAvailableMemoryBytes)} GiB available to the GC)");
         Line($"OS: {machine.Os}; runtime: {machine.Runtime}, {machine.Gc} GC");
-        Line($"Setup: embedded PostgreSQL (fsync=on) on loopback and the same cores; noop injector and http provider plugins; runs started through the REST API");
+        Line($"Setup: embedded PostgreSQL (fsync=on) on loopback and the same cores; noop injector, http and prometheus provider plugins; runs started through the REST API");
         Line($"Clock: every duration is between two PostgreSQL timestamps: clock_timestamp() read by the bench just before it acts, and now() in the row the engine writes.");
 
-        if (abort is not null)
+        foreach (var abort in aborts)
         {
             WriteAbort(Line, abort);
+        }
+
+        if (prometheusSkipped is not null)
+        {
+            Line($"");
+            Line($"1b. Abort latency through real Prometheus: SKIPPED, {prometheusSkipped}");
         }
 
         if (takeover is not null)
@@ -40,7 +52,7 @@ internal static class EngineReport
             WriteThroughput(Line, throughput);
         }
 
-        var cpus = new[] { abort?.Cpu, throughput?.Cpu };
+        var cpus = aborts.Select(abort => abort.Cpu).Append(throughput?.Cpu);
         if (cpus.Any(c => c is { } cpu && cpu.Other + cpu.Steal > OtherLoadWarningPercent))
         {
             Line($"");
@@ -53,17 +65,44 @@ internal static class EngineReport
     private static void WriteAbort(Action<FormattableString> line, AbortLatencyResult result)
     {
         var interval = result.GuardrailInterval.TotalMilliseconds;
+        var scrape = result.ScrapeInterval?.TotalMilliseconds;
+
+        // Each figure against the probe interval, and on the Prometheus path also against the scrape interval:
+        // detection there waits for a scrape and then for a sample, so both intervals bound it.
+        string Against(double figure) =>
+            $"/ guardrail interval {Ms(interval)} ms = {Ratio(figure, interval),6}" +
+            (scrape is { } s ? $", / scrape interval {Ms(s)} ms = {Ratio(figure, s),6}" : "");
+
         line($"");
-        line($"1. Abort latency: guardrail metric crosses its threshold -> rollback confirmed");
-        line($"   {result.Samples.Count} of {result.RunsRequested} runs measured ({result.Parallel} at a time, after 1 unmeasured warm-up run), in-process node;");
-        line($"   each run holds one noop fault for 60s, so only its http guardrail (every {Durations.Format(result.GuardrailInterval)}) can end it");
-        line($"   p50  {Ms(result.Total.At(50)),8} ms / guardrail interval {Ms(interval)} ms = {Ratio(result.Total.At(50), interval)}");
-        line($"   p99  {Ms(result.Total.At(99)),8} ms / guardrail interval {Ms(interval)} ms = {Ratio(result.Total.At(99), interval)}");
-        line($"   max  {Ms(result.Total.Max),8} ms");
-        line($"   detection, flip -> breaching sample recorded:  p50 {Ms(result.Detection.At(50)),6} ms, p99 {Ms(result.Detection.At(99)),6} ms");
-        line($"   reaction, breaching sample -> fault removed:   p50 {Ms(result.Reaction.At(50)),6} ms, p99 {Ms(result.Reaction.At(99)),6} ms");
-        line($"   start: the health switch flips to 500 right after a clock_timestamp() query, at most its round trip after the stamp");
-        line($"   (p50 {result.StampError.At(50):0.00} ms, max {result.StampError.Max:0.00} ms); end: faults.removed_at, now() of the transaction recording the verified removal");
+        if (scrape is null)
+        {
+            line($"1. Abort latency through the http probe: the health endpoint answers 500 -> rollback confirmed");
+            line($"   {result.Samples.Count} of {result.RunsRequested} runs measured ({result.Parallel} at a time, after 1 unmeasured warm-up run), in-process node;");
+            line($"   each run holds one noop fault for 60s, so only its http guardrail (every {Durations.Format(result.GuardrailInterval)}) can end it");
+        }
+        else
+        {
+            line($"1b. Abort latency through real Prometheus: the gauge changes at the scrape target -> rollback confirmed");
+            line($"   {result.Samples.Count} of {result.RunsRequested} runs measured ({result.Parallel} at a time, after 1 unmeasured warm-up run), in-process node;");
+            line($"   each run holds one noop fault for 60s, so only its prometheus guardrail (every {Durations.Format(result.GuardrailInterval)}, an instant query) can end it;");
+            line($"   the bench serves the gauge on loopback (text exposition) and the real prometheus binary scrapes it every {Durations.Format(result.ScrapeInterval!.Value)}");
+        }
+
+        line($"   p50  {Ms(result.Total.At(50)),8} ms {Against(result.Total.At(50))}");
+        line($"   p99  {Ms(result.Total.At(99)),8} ms {Against(result.Total.At(99))}");
+        line($"   min  {Ms(result.Total.Min),8} ms {Against(result.Total.Min)}");
+        line($"   max  {Ms(result.Total.Max),8} ms {Against(result.Total.Max)}");
+        line($"   detection, breach -> breaching sample recorded: p50 {Ms(result.Detection.At(50)),6} ms ({Ratio(result.Detection.At(50), interval)}), p99 {Ms(result.Detection.At(99)),6} ms ({Ratio(result.Detection.At(99), interval)}), max {Ms(result.Detection.Max),6} ms");
+        if (result.Relay.Count > 0)
+        {
+            line($"     of which breach -> scraped by Prometheus:    p50 {Ms(result.Relay.At(50)),6} ms ({Ratio(result.Relay.At(50), scrape!.Value)} scrape), p99 {Ms(result.Relay.At(99)),6} ms ({Ratio(result.Relay.At(99), scrape.Value)}), max {Ms(result.Relay.Max),6} ms");
+            line($"     and scraped -> breaching sample recorded:  p50 {Ms(result.AfterRelay.At(50)),6} ms ({Ratio(result.AfterRelay.At(50), interval)}), p99 {Ms(result.AfterRelay.At(99)),6} ms ({Ratio(result.AfterRelay.At(99), interval)}), max {Ms(result.AfterRelay.Max),6} ms");
+            line($"     (the scrape's time is Prometheus' sample timestamp, whole ms of the same system clock)");
+        }
+
+        line($"   reaction, breaching sample -> fault removed:    p50 {Ms(result.Reaction.At(50)),6} ms ({Ratio(result.Reaction.At(50), interval)}), p99 {Ms(result.Reaction.At(99)),6} ms ({Ratio(result.Reaction.At(99), interval)}), max {Ms(result.Reaction.Max),6} ms");
+        line($"   start: the breach is set at the source right after a clock_timestamp() query, at most its round trip after the stamp");
+        line($"   (p50 {result.StampError.At(50):0.00} ms, max {result.StampError.Max:0.00} ms); end: faults[].removedAt of GET /api/v1/runs/{{id}}, now() of the transaction recording the verified removal");
         Cpu(line, "the abort runs", result.Cpu);
         Anomalies(line, result.Anomalies);
     }

@@ -42,6 +42,27 @@ internal sealed class FaultlineClient : IDisposable
         return await IdOfAsync(response, HttpStatusCode.Accepted, $"starting a run of experiment {experimentId}", cancellationToken);
     }
 
+    /// <summary>
+    /// The latest <c>faults[].removedAt</c> of the run as <c>GET /api/v1/runs/{id}</c> serves it (UTC), or null
+    /// while a fault is not removed: the end of an abort, as a user reading the run sees it.
+    /// </summary>
+    public async Task<DateTime?> LastRemovedAtAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri($"/api/v1/runs/{runId}", UriKind.Relative), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"reading run {runId} answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        var removed = document.RootElement.GetProperty("faults").EnumerateArray()
+            .Select(fault => fault.GetProperty("removedAt"))
+            .Select(at => at.ValueKind == JsonValueKind.Null ? (DateTime?)null : at.GetDateTimeOffset().UtcDateTime)
+            .ToList();
+        return removed.Count == 0 || removed.Contains(null) ? null : removed.Max();
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static async Task<Guid> IdOfAsync(HttpResponseMessage response, HttpStatusCode expected, string what, CancellationToken cancellationToken)

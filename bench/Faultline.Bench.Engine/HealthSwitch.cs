@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Faultline.Bench.Engine;
 
@@ -16,28 +11,25 @@ namespace Faultline.Bench.Engine;
 /// </summary>
 internal sealed class HealthSwitch : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
+    private WebApplication _app = null!;
 
-    private HealthSwitch(WebApplication app) => _app = app;
+    private HealthSwitch()
+    {
+    }
 
     private Uri BaseAddress { get; set; } = null!;
 
     public static async Task<HealthSwitch> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var health = new HealthSwitch(app);
-        app.MapGet("/health/{slot}", (string slot) =>
-            health._failing.TryGetValue(slot, out var failing) && failing
-                ? Results.StatusCode(StatusCodes.Status500InternalServerError)
-                : Results.Text("ok"));
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The health endpoint reported no listening address.");
-        health.BaseAddress = new Uri(address);
+        var health = new HealthSwitch();
+        (health._app, health.BaseAddress) = await LoopbackApp.StartAsync(
+            app => app.MapGet("/health/{slot}", (string slot) =>
+                health._failing.TryGetValue(slot, out var failing) && failing
+                    ? Results.StatusCode(StatusCodes.Status500InternalServerError)
+                    : Results.Text("ok")),
+            "health endpoint",
+            cancellationToken);
         return health;
     }
 

@@ -46,7 +46,8 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal
 
 var machine = MachineInfo.Read();
 var date = DateTimeOffset.UtcNow;
-AbortLatencyResult? abort = null;
+var aborts = new List<AbortLatencyResult>();
+string? prometheusSkipped = null;
 TakeoverResult? takeover = null;
 ThroughputResult? throughput = null;
 string? failure = null;
@@ -67,9 +68,32 @@ try
             connectionString, pluginPath, Path.Combine(database.Root, "node-state"), new EngineOptions { MaxConcurrentRuns = maxConcurrentRuns }, stop.Token);
 
         var clock = Stopwatch.StartNew();
-        Console.WriteLine($"Figure 1, abort latency: {options.AbortRuns} runs, {options.AbortParallel} at a time, guardrail every {options.GuardrailInterval.TotalSeconds:0.###} s ...");
-        abort = await new AbortLatencyBenchmark(node, queries, health, options, database.PostmasterPid).RunAsync(stop.Token);
+        Console.WriteLine($"Figure 1, abort latency through the http probe: {options.AbortRuns} runs, {options.AbortParallel} at a time, guardrail every {options.GuardrailInterval.TotalSeconds:0.###} s ...");
+        aborts.Add(await new AbortLatencyBenchmark(
+            node, queries, health, new HttpBreachSource(health), options.AbortRuns, null, options, database.PostmasterPid).RunAsync(stop.Token));
         Console.WriteLine($"  done in {clock.Elapsed.TotalSeconds:0} s");
+
+        prometheusSkipped = PrometheusAbort.WhySkipped(options, pluginPath, out var prometheusBinary);
+        if (prometheusSkipped is not null)
+        {
+            Console.WriteLine($"Figure 1b, abort latency through real Prometheus: SKIPPED, {prometheusSkipped}");
+        }
+        else
+        {
+            clock.Restart();
+            Console.WriteLine(
+                $"Figure 1b, abort latency through real Prometheus ({prometheusBinary}, scrape every {options.ScrapeInterval.TotalSeconds:0.###} s): " +
+                $"{options.AbortPrometheusRuns} runs, {options.AbortParallel} at a time, guardrail every {options.GuardrailInterval.TotalSeconds:0.###} s ...");
+
+            // Prometheus runs only during its figure: its scrapes and compactions must not land in figure 3's CPU.
+            await using var target = await ScrapeTarget.StartAsync(stop.Token);
+            await using var prometheus = PrometheusProcess.Start(
+                prometheusBinary!, Path.Combine(database.Root, "prometheus"), target.BaseAddress, ScrapeTarget.MetricsPath, options.ScrapeInterval);
+            aborts.Add(await new AbortLatencyBenchmark(
+                    node, queries, health, new PrometheusBreachSource(target, prometheus, options.ScrapeInterval), options.AbortPrometheusRuns, options.ScrapeInterval, options, database.PostmasterPid)
+                .RunAsync(stop.Token));
+            Console.WriteLine($"  done in {clock.Elapsed.TotalSeconds:0} s");
+        }
 
         clock.Restart();
         Console.WriteLine($"Figure 3, throughput: {options.BaselineRuns} single run(s), then {options.ThroughputRuns} runs at once ...");
@@ -96,7 +120,7 @@ catch (Exception exception) when (exception is TimeoutException or InvalidOperat
 }
 
 Console.WriteLine();
-Console.Write(EngineReport.Render(machine, options, date, abort, takeover, throughput));
+Console.Write(EngineReport.Render(machine, options, date, aborts, prometheusSkipped, takeover, throughput));
 if (failure is not null)
 {
     Console.WriteLine();
@@ -104,5 +128,5 @@ if (failure is not null)
 }
 
 // A run with anomalies still prints every figure, but scripts and CI should see that it was not clean.
-var anomalies = (abort?.Anomalies.Count ?? 0) + (takeover?.Anomalies.Count ?? 0) + (throughput?.Anomalies.Count ?? 0);
+var anomalies = aborts.Sum(abort => abort.Anomalies.Count) + (takeover?.Anomalies.Count ?? 0) + (throughput?.Anomalies.Count ?? 0);
 return failure is null && anomalies == 0 ? 0 : 1;

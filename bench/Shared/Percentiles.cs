@@ -16,6 +16,8 @@ internal sealed class Percentiles
 
     public int Count => _sorted.Length;
 
+    public double Min => _sorted.Length == 0 ? double.NaN : _sorted[0];
+
     public double Max => _sorted.Length == 0 ? double.NaN : _sorted[^1];
 
     /// <summary>The smallest sample at or above <paramref name="percent"/>% of all samples; NaN when there are none.</summary>
