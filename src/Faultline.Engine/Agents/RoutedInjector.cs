@@ -39,7 +39,8 @@ public sealed class RoutedInjector(
             return await LocalOrMissing(request.Target).ValidateAsync(request, cancellationToken);
         }
 
-        var result = await SendAsync(agent, request.RunId, new AgentCommand(Guid.NewGuid(), AgentCommandKind.Validate, name, request.Target, request, null), timeouts.Validate, "validate", cancellationToken);
+        var reported = request with { Target = agent.Target };
+        var result = await SendAsync(agent, request.RunId, new AgentCommand(Guid.NewGuid(), AgentCommandKind.Validate, name, agent.Target, reported, null), timeouts.Validate, "validate", cancellationToken);
         if (result.Claims is { } claims)
         {
             _claims[ClaimKey(request)] = claims;
@@ -66,7 +67,10 @@ public sealed class RoutedInjector(
 
         try
         {
-            var result = await SendAsync(agent, request.RunId, new AgentCommand(Guid.NewGuid(), AgentCommandKind.Inject, name, request.Target, request, null), timeouts.Inject, "inject", cancellationToken);
+            // The agent's own description of the target (its namespace path, its pid...) rather than what the
+            // experiment wrote: the agent acts on what it found, and refuses what it did not report.
+            var reported = request with { Target = agent.Target };
+            var result = await SendAsync(agent, request.RunId, new AgentCommand(Guid.NewGuid(), AgentCommandKind.Inject, name, agent.Target, reported, null), timeouts.Inject, "inject", cancellationToken);
             return result.Handle ?? throw new PluginCallException($"Agent {agent.AgentName}: {name} inject on {request.Target} returned no handle.");
         }
         catch (Exception exception) when (exception is PluginCallException or OperationCanceledException)
