@@ -21,6 +21,9 @@ public enum AbortCause
     User,
     Halt,
     LostOwner,
+
+    /// <summary>The agent holding a fault removed it on its own (it restarted, or lost the control plane past its grace).</summary>
+    Agent,
 }
 
 /// <summary>

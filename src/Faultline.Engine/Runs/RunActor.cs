@@ -751,6 +751,7 @@ public sealed class RunActor : IDisposable
         AbortCause.Guardrail => "guardrail",
         AbortCause.User => "user",
         AbortCause.Halt => "halt",
+        AbortCause.Agent => "agent",
         _ => "lost-owner",
     };
 
@@ -759,6 +760,7 @@ public sealed class RunActor : IDisposable
         "guardrail" => AbortCause.Guardrail,
         "user" => AbortCause.User,
         "halt" => AbortCause.Halt,
+        "agent" => AbortCause.Agent,
         _ => AbortCause.LostOwner,
     };
 
