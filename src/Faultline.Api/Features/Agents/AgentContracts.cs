@@ -7,7 +7,7 @@ namespace Faultline.Api.Features.Agents;
 
 /// <summary>
 /// An agent as it last introduced itself: its injectors with what each found on the host, and its targets.
-/// <see cref="Connected"/> is true while it polls within the grace.
+/// <c>connected</c> is true while it polls within the grace.
 /// </summary>
 public sealed record AgentResponse(
     Guid Id,
