@@ -27,7 +27,8 @@ public static class AgentProtocolBody
         }
         catch (JsonException exception)
         {
-            throw ProblemException.Validation(exception.Path ?? "$", $"is not valid here: {exception.Message.Split(" Path:", 2)[0]}");
+            // Answered by ProblemMiddleware exactly as a bound body's JSON error: malformed-request at the JSON path.
+            throw new BadHttpRequestException("The request body is not valid JSON for this operation.", StatusCodes.Status400BadRequest, exception);
         }
 
         return message ?? throw ProblemException.Validation("$", "a JSON object is required.");

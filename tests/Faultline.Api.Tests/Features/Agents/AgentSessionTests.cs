@@ -111,7 +111,7 @@ public sealed class AgentSessionTests(PostgresServer postgres) : ApiTest(postgre
         var tooMany = Enumerable.Range(0, 1001).Select(i => Target.Of("noop", $"t{i}")).ToArray();
         await ExpectFieldAsync(await agent.SendHelloAsync(TestAgent.Hello("host-1", tooMany)), "$.targets");
         await ExpectFieldAsync(await client.SendRawAsync(HttpMethod.Post, AgentProtocol.SessionsPath, """{"name":"host-1","hostname":"h","version":"1","injectors":[{"name":"noop","targetKinds":["no op"]}],"targets":[],"heldFaults":[]}"""), "$.injectors[0].targetKinds[0]");
-        await ExpectFieldAsync(await client.SendRawAsync(HttpMethod.Post, AgentProtocol.SessionsPath, """{"name":"host-1","hostname":"h","version":"1","injectors":[],"targets":7,"heldFaults":[]}"""), "$.targets");
+        await ExpectFieldAsync(await client.SendRawAsync(HttpMethod.Post, AgentProtocol.SessionsPath, """{"name":"host-1","hostname":"h","version":"1","injectors":[],"targets":7,"heldFaults":[]}"""), "$.targets", "malformed-request");
         await ExpectFieldAsync(await client.SendRawAsync(HttpMethod.Post, AgentProtocol.PollPath, """{"results":[],"heldFaultIds":[],"selfRemovals":[]}"""), "$.sessionId");
 
         var unsupported = await client.SendRawAsync(HttpMethod.Post, AgentProtocol.SessionsPath, "name=host-1", "text/plain");
@@ -122,10 +122,10 @@ public sealed class AgentSessionTests(PostgresServer postgres) : ApiTest(postgre
         AssertProblem(await unknownSession.ReadJsonAsync(), unknownSession, HttpStatusCode.NotFound, "not-found");
     }
 
-    private static async Task ExpectFieldAsync(HttpResponseMessage response, string field)
+    private static async Task ExpectFieldAsync(HttpResponseMessage response, string field, string type = "validation")
     {
         var body = await response.ReadJsonAsync();
-        AssertProblem(body, response, HttpStatusCode.BadRequest, "validation");
+        AssertProblem(body, response, HttpStatusCode.BadRequest, type);
         Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), $"expected an error at {field}: {body}");
     }
 }
