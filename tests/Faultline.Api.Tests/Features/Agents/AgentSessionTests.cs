@@ -1,6 +1,8 @@
 using System.Net;
 using Faultline.Domain.Agents;
 using Faultline.Sdk.Targets;
+using Faultline.Storage.Agents;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Faultline.Api.Tests.Features.Agents;
 
@@ -93,8 +95,32 @@ public sealed class AgentSessionTests(PostgresServer postgres) : ApiTest(postgre
         Assert.Equal($"f-a:{runA}:grace-expired", await Server.ScalarAsync<string>(
             "select string_agg(fault_id || ':' || run_id || ':' || reason, ',') from agent_self_removals"));
 
-        // The faults row is the owner's to change, under its lease.
+        // The faults row is the owner's to change, under its lease; the owner picks the removal up once.
         Assert.Equal("active", await Server.ScalarAsync<string>("select state from faults where id = 'f-a'"));
+        var store = Server.Services.GetRequiredService<AgentStore>();
+        var pending = Assert.Single(await store.PendingSelfRemovalsAsync(runA, TestContext.Current.CancellationToken));
+        Assert.Equal(("f-a", "qdisc gone: tc qdisc show dev lo → noqueue"), (pending.FaultId, pending.Evidence));
+        await store.MarkSelfRemovalRecordedAsync("f-a", TestContext.Current.CancellationToken);
+        Assert.Empty(await store.PendingSelfRemovalsAsync(runA, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_team_bound_token_cannot_take_over_another_teams_agent()
+    {
+        var teamA = await CreateTeamAsync(Owner, "team-a");
+        var teamB = await CreateTeamAsync(Owner, "team-b");
+        var (_, tokenA) = await AgentFixtures.CreateAgentTokenAsync(Owner, "a-hosts", teamA);
+        var (_, tokenB) = await AgentFixtures.CreateAgentTokenAsync(Owner, "b-hosts", teamB);
+        using var agentA = new TestAgent(Server, tokenA);
+        using var agentB = new TestAgent(Server, tokenB);
+        var session = await agentA.HelloAsync(TestAgent.Hello("shared-name", AgentFixtures.Demo));
+
+        var takeover = await agentB.SendHelloAsync(TestAgent.Hello("shared-name", Target.Of("noop", "elsewhere")));
+        var body = await takeover.ReadJsonAsync();
+        AssertProblem(body, takeover, HttpStatusCode.Conflict, "conflict");
+        Assert.True(body.GetProperty("errors").TryGetProperty("$.name", out _), body.ToString());
+        Assert.Equal(teamA.ToString(), await Server.ScalarAsync<string>($"select team_id::text from agents where id = '{session.AgentId}'"));
+        Assert.Equal(session.SessionId.ToString(), await Server.ScalarAsync<string>($"select session_id::text from agents where id = '{session.AgentId}'"));
     }
 
     [Fact]
