@@ -40,6 +40,3 @@ public static class AgentClaims
         return new AgentCaller(Guid.Parse(organization), Guid.Parse(user.FindFirstValue(TokenId)!), user.FindFirstValue(TokenName)!, team is null ? null : Guid.Parse(team));
     }
 }
-
-/// <summary>The agent token behind a protocol request: its organization and, for a team-bound token, its team.</summary>
-public sealed record AgentCaller(Guid OrganizationId, Guid TokenId, string TokenName, Guid? TeamId);
