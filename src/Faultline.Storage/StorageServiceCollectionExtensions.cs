@@ -38,6 +38,10 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<Experiments.ScheduleStore>();
         services.AddSingleton<Policies.PolicyStore>();
         services.AddSingleton<Policies.HaltStore>();
+        services.AddSingleton<Agents.AgentTokenStore>();
+        services.AddSingleton<Agents.AgentStore>();
+        services.AddSingleton<Agents.AgentCommandStore>();
+        services.AddSingleton<Agents.AgentSignals>();
 
         // Needs an ISecretProtector, which the host registers from its master key.
         services.AddSingleton<Secrets.SecretStore>();

@@ -26,8 +26,11 @@ public abstract class ApiTest(PostgresServer postgres) : IAsyncLifetime
     /// <summary>Where this class's server also writes its logs (down to Debug); null for none.</summary>
     protected virtual CapturedLogs? Logs => null;
 
+    /// <summary>The agent protocol's timing for this class's server; null for the production defaults.</summary>
+    protected virtual Engine.Agents.AgentOptions? Agents => null;
+
     public virtual async ValueTask InitializeAsync() =>
-        _server = await TestServer.StartAsync(Postgres, GetType().Name, RateLimit, engine: Engine, plugins: Plugins, logs: Logs);
+        _server = await TestServer.StartAsync(Postgres, GetType().Name, RateLimit, engine: Engine, plugins: Plugins, logs: Logs, agents: Agents);
 
     public virtual async ValueTask DisposeAsync()
     {

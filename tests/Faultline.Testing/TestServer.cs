@@ -57,9 +57,29 @@ public sealed class TestServer : IAsyncDisposable
 
     public static async Task<TestServer> StartAsync(
         PostgresServer postgres, string owner, RateLimitOptions? rateLimit = null, long? maxBodyBytes = null, Engine.Runs.EngineOptions? engine = null,
-        Engine.Plugins.PluginHostOptions? plugins = null, CapturedLogs? logs = null)
+        Engine.Plugins.PluginHostOptions? plugins = null, CapturedLogs? logs = null, Engine.Agents.AgentOptions? agents = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(owner);
+        var app = Build(connectionString, rateLimit, maxBodyBytes, engine, plugins, logs, agents);
+        var token = ApiKeyToken.Create();
+        var bootstrap = await app.Services.GetRequiredService<OrganizationStore>()
+            .BootstrapAsync("Operator", "platform", NewApiKey.From(token, "owner", Role.Owner, null), CancellationToken.None)
+            ?? throw new InvalidOperationException("The test database was already bootstrapped.");
+        return await StartAsync(app, bootstrap, token.Value, connectionString);
+    }
+
+    /// <summary>Another node over the database of <paramref name="first"/>: nodes are stateless and share one database.</summary>
+    public static Task<TestServer> StartSecondNodeAsync(TestServer first, Engine.Agents.AgentOptions? agents = null)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var app = Build(first.ConnectionString, null, null, null, null, null, agents);
+        return StartAsync(app, first.Bootstrap, first.OwnerKey, first.ConnectionString);
+    }
+
+    private static WebApplication Build(
+        string connectionString, RateLimitOptions? rateLimit, long? maxBodyBytes, Engine.Runs.EngineOptions? engine,
+        Engine.Plugins.PluginHostOptions? plugins, CapturedLogs? logs, Engine.Agents.AgentOptions? agents)
+    {
         // Tests other than the rate-limit ones must never be throttled by each other's bursts.
         var limits = rateLimit ?? new RateLimitOptions { PermitsPerSecond = 10_000, Burst = 10_000 };
 
@@ -73,6 +93,7 @@ public sealed class TestServer : IAsyncDisposable
             MinimumLogLevel = logs is null ? LogLevel.Warning : LogLevel.Debug,
             Plugins = plugins ?? StagedPlugins(),
             Engine = engine ?? FastEngine,
+            Agents = agents ?? new Engine.Agents.AgentOptions(),
             HeartbeatInterval = TimeSpan.FromMilliseconds(500),
             SecretsKey = Storage.Secrets.MasterKey.Generate(),
         };
@@ -82,13 +103,14 @@ public sealed class TestServer : IAsyncDisposable
             app.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         }
 
-        var token = ApiKeyToken.Create();
-        var bootstrap = await app.Services.GetRequiredService<OrganizationStore>()
-            .BootstrapAsync("Operator", "platform", NewApiKey.From(token, "owner", Role.Owner, null), CancellationToken.None)
-            ?? throw new InvalidOperationException("The test database was already bootstrapped.");
+        return app;
+    }
+
+    private static async Task<TestServer> StartAsync(WebApplication app, BootstrapResult bootstrap, string ownerKey, string connectionString)
+    {
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, new Uri(address), bootstrap, token.Value, connectionString);
+        return new TestServer(app, new Uri(address), bootstrap, ownerKey, connectionString);
     }
 
     /// <summary>Reads one value straight from the database, to assert what was (or was not) stored.</summary>

@@ -11,12 +11,19 @@ public static class Policies
     public const string Admin = "role:admin";
     public const string Owner = "role:owner";
 
+    /// <summary>The agent protocol: an agent token, and only an agent token.</summary>
+    public const string Agent = "agent";
+
     public static void Register(AuthorizationOptions options)
     {
         Add(options, Viewer, Role.Viewer);
         Add(options, Operator, Role.Operator);
         Add(options, Admin, Role.Admin);
         Add(options, Owner, Role.Owner);
+        options.AddPolicy(Agent, policy => policy
+            .AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(AgentClaims.TokenId));
     }
 
     private static void Add(AuthorizationOptions options, string name, Role minimum) =>

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Faultline.Api.Auth;
+using Faultline.Api.Features.AgentTokens;
+using Faultline.Api.Features.Agents;
 using Faultline.Api.Features.ApiKeys;
 using Faultline.Api.Features.Audit;
 using Faultline.Api.Features.Cluster;
@@ -18,6 +20,7 @@ using Faultline.Api.Http;
 using Faultline.Api.Observability;
 using Faultline.Api.OpenApi;
 using Faultline.Api.Problems;
+using Faultline.Engine.Agents;
 using Faultline.Engine.Cluster;
 using Faultline.Engine.Agents;
 using Faultline.Engine.Plugins;
@@ -40,6 +43,11 @@ namespace Faultline.Api.Hosting;
 public static class FaultlineApplication
 {
     public const string ApiPrefix = "/api/v1";
+
+    /// <summary>Where the agent protocol lives; requests under it authenticate with agent tokens.</summary>
+    public const string AgentProtocolPrefix = ApiPrefix + "/agent";
+
+    private const string CredentialSelectorScheme = "Credential";
 
     public static WebApplication Build(FaultlineServerOptions options, string[]? args = null)
     {
@@ -81,8 +89,15 @@ public static class FaultlineApplication
         services.AddSingleton<RunEventHub>();
         services.ConfigureHttpJsonOptions(json => ConfigureJson(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        // The agent protocol authenticates agent tokens only, everything else API keys only: the default scheme picks
+        // by path, and every policy names its scheme, so neither credential can ever open the other's endpoints.
+        services.AddAuthentication(CredentialSelectorScheme)
+            .AddPolicyScheme(CredentialSelectorScheme, null, selector => selector.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments(AgentProtocolPrefix, StringComparison.OrdinalIgnoreCase)
+                    ? AgentTokenAuthenticationHandler.SchemeName
+                    : ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Register);
         services.AddFaultlineRateLimiting(options.RateLimit);
         services.AddProblemDetails();
@@ -134,6 +149,9 @@ public static class FaultlineApplication
             provider.GetRequiredService<TargetActors>(),
             provider.GetRequiredService<InjectorRouter>()));
         services.AddSingleton<TargetActors>();
+        services.AddSingleton(options.Agents);
+        services.AddSingleton<IAgentDirectory, PostgresAgentDirectory>();
+        services.AddSingleton<IAgentCommandBus, PostgresAgentCommandBus>();
         services.AddSingleton<RunDispatcher>();
         services.AddSingleton<EngineNode>();
         services.AddHostedService<EngineHostedService>();
@@ -190,7 +208,10 @@ public static class FaultlineApplication
             .MapRunEndpoints()
             .MapHaltEndpoints()
             .MapPolicyEndpoints()
-            .MapSecretEndpoints();
+            .MapSecretEndpoints()
+            .MapAgentTokenEndpoints()
+            .MapAgentEndpoints()
+            .MapAgentProtocolEndpoints();
         return app;
     }
 

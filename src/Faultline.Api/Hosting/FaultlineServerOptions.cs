@@ -32,6 +32,9 @@ public sealed class FaultlineServerOptions
 
     /// <summary>How this node drives runs: lease TTL, poll interval, per-node cap.</summary>
     public Engine.Runs.EngineOptions Engine { get; init; } = new();
+
+    /// <summary>The agent protocol's grace and poll wait.</summary>
+    public Engine.Agents.AgentOptions Agents { get; init; } = new();
 }
 
 /// <summary>A token bucket per API key (per source address for unauthenticated requests).</summary>

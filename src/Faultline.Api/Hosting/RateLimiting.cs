@@ -20,7 +20,9 @@ public static class RateLimiting
             {
                 var partition = context.User.FindFirstValue(FaultlineClaims.KeyId) is { } keyId
                     ? $"key:{keyId}"
-                    : $"addr:{context.Connection.RemoteIpAddress}";
+                    : context.User.FindFirstValue(AgentClaims.TokenId) is { } agentTokenId
+                        ? $"agent:{agentTokenId}"
+                        : $"addr:{context.Connection.RemoteIpAddress}";
                 return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = Math.Max(1, options.Burst),

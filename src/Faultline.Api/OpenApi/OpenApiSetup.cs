@@ -12,6 +12,7 @@ public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
     private const string BearerScheme = "bearer";
+    private const string AgentTokenScheme = "agentToken";
 
     public static IServiceCollection AddFaultlineOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
@@ -38,6 +39,27 @@ public static class OpenApiSetup
                     BearerFormat = "flk_<lookup>_<secret>",
                     Description = "A Faultline API key.",
                 };
+                document.Components.SecuritySchemes[AgentTokenScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "fla_<lookup>_<secret>",
+                    Description = "A Faultline agent token: opens the agent protocol (/api/v1/agent/…) and nothing else.",
+                };
+                return Task.CompletedTask;
+            });
+
+            // Protocol messages travel with AgentJson.Options, whose enums are kebab-case ("list-leftovers"); the
+            // document must show the values on the wire, not those of the rest of the API.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                var type = context.JsonTypeInfo.Type;
+                if (type.IsEnum && IsProtocolType(type) && schema.Enum is { Count: > 0 })
+                {
+                    schema.Enum = Enum.GetNames(type).Select(name => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(
+                        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name))).ToList();
+                }
+
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -45,10 +67,11 @@ public static class OpenApiSetup
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
                 {
+                    var scheme = metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Auth.Policies.Agent) ? AgentTokenScheme : BearerScheme;
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement
                     {
-                        [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
+                        [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [],
                     });
                 }
 
@@ -82,4 +105,8 @@ public static class OpenApiSetup
                 return Task.CompletedTask;
             });
         });
+
+    /// <summary>Types of the agent protocol (its messages and the SDK types they carry), serialized with AgentJson.Options.</summary>
+    private static bool IsProtocolType(Type type) =>
+        type.Namespace is { } ns && (ns.StartsWith("Faultline.Domain.Agents", StringComparison.Ordinal) || ns.StartsWith("Faultline.Sdk", StringComparison.Ordinal));
 }

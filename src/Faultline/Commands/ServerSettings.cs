@@ -1,5 +1,7 @@
 using System.Globalization;
 using Faultline.Api.Hosting;
+using Faultline.Domain.Agents;
+using Faultline.Engine.Agents;
 using Faultline.Engine.Plugins;
 using Faultline.Engine.Runs;
 using Faultline.Storage.Secrets;
@@ -34,7 +36,19 @@ internal static class ServerSettings
             MaxConcurrentRuns = Math.Max(0, IntFromEnvironment("FAULTLINE_MAX_RUNS", 50)),
             RecoveryWindow = TimeSpan.FromMilliseconds(IntFromEnvironment("FAULTLINE_RECOVERY_WINDOW_MS", 10_000)),
         },
+        Agents = AgentSettings(),
     };
+
+    /// <summary>
+    /// FAULTLINE_AGENT_GRACE_MS (at least 1 s) and FAULTLINE_AGENT_POLL_WAIT_MS (capped at half the grace: a held poll is
+    /// the heartbeat, so it must end, and be answered with renewals, well before an agent's faults would lapse).
+    /// </summary>
+    private static AgentOptions AgentSettings()
+    {
+        var grace = Math.Max(1000, IntFromEnvironment("FAULTLINE_AGENT_GRACE_MS", (int)AgentProtocol.DefaultGrace.TotalMilliseconds));
+        var pollWait = Math.Clamp(IntFromEnvironment("FAULTLINE_AGENT_POLL_WAIT_MS", (int)AgentProtocol.DefaultPollWait.TotalMilliseconds), 100, grace / 2);
+        return new AgentOptions { Grace = TimeSpan.FromMilliseconds(grace), PollWait = TimeSpan.FromMilliseconds(pollWait) };
+    }
 
     /// <summary>The plugins folder next to the executable, then every folder of FAULTLINE_PLUGIN_PATH (colon-separated).</summary>
     public static IReadOnlyList<string> PluginSearchPaths() =>

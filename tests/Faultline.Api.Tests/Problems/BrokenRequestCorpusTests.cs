@@ -124,7 +124,9 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         HttpResponseMessage response;
         try
         {
-            response = await Owner.SendAsync(request);
+            // The agent protocol opens to agent tokens only; everything else to API keys.
+            var client = request.RequestUri?.OriginalString.StartsWith(FaultlineApplication.AgentProtocolPrefix + "/", StringComparison.Ordinal) == true ? _agent! : Owner;
+            response = await client.SendAsync(request);
         }
         catch (HttpRequestException exception)
         {
@@ -155,11 +157,23 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         var experiment = await Owner.SendRawAsync(
             HttpMethod.Post, "/api/v1/experiments", Features.Experiments.ExperimentDocumentsForTests.PauseProcess($"seed-{Guid.NewGuid():N}"), "application/yaml");
         _experimentId = (await experiment.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var (agentTokenId, agentToken) = await Features.Agents.AgentFixtures.CreateAgentTokenAsync(Owner, "seed");
+        _agentTokenId = agentTokenId;
+        _agent = Features.Agents.TestAgent.Client(Server, agentToken);
+        using var agent = new Features.Agents.TestAgent(Server, agentToken);
+        _agentId = (await agent.HelloAsync(Features.Agents.TestAgent.Hello("seed", Features.Agents.AgentFixtures.Demo))).AgentId;
         return (teamId, (await member.ReadJsonAsync()).GetProperty("id").GetGuid(), keyId);
     }
 
     /// <summary>An existing experiment, so broken replacements are refused for their body, not for a missing target.</summary>
     private Guid _experimentId;
+
+    /// <summary>An agent token and its agent, so agent routes are reached and the protocol is called as an agent.</summary>
+    private Guid _agentTokenId;
+
+    private Guid _agentId;
+
+    private HttpClient? _agent;
 
     private async Task<string> CountEverythingAsync() => string.Join(",",
         await Server.ScalarAsync<long>("select count(*) from organizations"),
@@ -173,6 +187,10 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         await Server.ScalarAsync<long>("select count(*) from halt_switches"),
         await Server.ScalarAsync<long>("select count(*) from team_policies"),
         await Server.ScalarAsync<long>("select count(*) from secrets"),
+        await Server.ScalarAsync<long>("select count(*) from agent_tokens"),
+        await Server.ScalarAsync<string>("select coalesce(string_agg(name || session_id, ',' order by id), '') from agents"),
+        await Server.ScalarAsync<long>("select count(*) from agent_commands"),
+        await Server.ScalarAsync<long>("select count(*) from agent_self_removals"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from teams"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(role || version, ',' order by id), '') from members"),
         await Server.ScalarAsync<string>("select coalesce(string_agg(name || version, ',' order by id), '') from organizations"));
@@ -190,6 +208,8 @@ public sealed partial class BrokenRequestCorpusTests(PostgresServer postgres) : 
         "experimentId" => _experimentId.ToString(),
         "runId" or "haltId" => Guid.NewGuid().ToString(),
         "name" => "corpus-secret",
+        "agentTokenId" => _agentTokenId.ToString(),
+        "agentId" => _agentId.ToString(),
         var other => throw new InvalidOperationException($"No value for route parameter {other}: extend {nameof(Fill)}."),
     });
 

@@ -23,6 +23,9 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
 
         /// <summary>The route is not B's to use at all (its role or organization kind forbids it).</summary>
         Forbidden,
+
+        /// <summary>The route takes another kind of credential (the agent protocol: agent tokens only), so B's API key gets 401.</summary>
+        Unauthenticated,
     }
 
     /// <summary>Keyed by "METHOD pattern"; the body is what a valid request would send.</summary>
@@ -78,6 +81,15 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         // Installed plugins are the platform's, the same for every organization.
         ["GET /api/v1/plugins/"] = (Expect.OwnScope, null),
         ["GET /api/v1/plugins/{pluginId}"] = (Expect.OwnScope, null),
+
+        ["GET /api/v1/agent-tokens/"] = (Expect.OwnScope, null),
+        ["POST /api/v1/agent-tokens/"] = (Expect.OwnScope, """{"name":"b-hosts"}"""),
+        ["GET /api/v1/agent-tokens/{agentTokenId}"] = (Expect.NotFound, null),
+        ["DELETE /api/v1/agent-tokens/{agentTokenId}"] = (Expect.NotFound, null),
+        ["GET /api/v1/agents/"] = (Expect.OwnScope, null),
+        ["GET /api/v1/agents/{agentId}"] = (Expect.NotFound, null),
+        ["POST /api/v1/agent/sessions"] = (Expect.Unauthenticated, """{"name":"a-secret-agent","hostname":"h","version":"1","injectors":[],"targets":[],"heldFaults":[]}"""),
+        ["POST /api/v1/agent/poll"] = (Expect.Unauthenticated, """{"sessionId":"00000000-0000-0000-0000-000000000001","results":[],"heldFaultIds":[],"selfRemovals":[]}"""),
     };
 
     [Fact]
@@ -98,16 +110,21 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
         var haltA = (await haltResponse.ReadJsonAsync()).GetProperty("id").GetGuid();
         var secretResponse = await Owner.SendRawAsync(HttpMethod.Put, $"/api/v1/teams/{teamA}/secrets/a-secret-token", """{"value":"a-secret-value"}""");
         Assert.Equal(System.Net.HttpStatusCode.Created, secretResponse.StatusCode);
+        var (agentTokenA, agentTokenSecretA) = await Features.Agents.AgentFixtures.CreateAgentTokenAsync(Owner, "a-secret-agent-token");
+        using var agentOfA = new Features.Agents.TestAgent(Server, agentTokenSecretA);
+        var agentA = (await agentOfA.HelloAsync(Features.Agents.TestAgent.Hello("a-secret-agent", Sdk.Targets.Target.Of("noop", "a-secret-target")))).AgentId;
         var ids = new Dictionary<string, string>
         {
             ["teamId"] = teamA.ToString(), ["memberId"] = memberA.ToString(), ["keyId"] = keyA.ToString(), ["pluginId"] = "faultline.process",
             ["experimentId"] = experimentA.ToString(), ["runId"] = runA.ToString(), ["haltId"] = haltA.ToString(),
             ["name"] = "a-secret-token",
+            ["agentTokenId"] = agentTokenA.ToString(), ["agentId"] = agentA.ToString(),
         };
         var secrets = new[]
         {
             teamA.ToString(), memberA.ToString(), keyA.ToString(), Server.Bootstrap.Organization.Id.ToString(), "a-secret-team", "a-member@example.com", "a-secret-key",
             experimentA.ToString(), "a-secret-experiment", runA.ToString(), "a-secret-run", haltA.ToString(), "a-secret-halt", "a-secret-token", "a-secret-value",
+            agentTokenA.ToString(), agentTokenSecretA, "a-secret-agent", agentA.ToString(), "a-secret-target",
         };
         var stateOfA = await SnapshotOfAAsync();
 
@@ -148,6 +165,9 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
                 case Expect.Forbidden when status != StatusCodes.Status403Forbidden:
                     failures.Add($"{caseKey}: expected 403, got {status}: {body}");
                     break;
+                case Expect.Unauthenticated when status != StatusCodes.Status401Unauthorized:
+                    failures.Add($"{caseKey}: expected 401, got {status}: {body}");
+                    break;
                 default:
                     break;
             }
@@ -177,7 +197,9 @@ public sealed partial class TenantIsolationTests(PostgresServer postgres) : ApiT
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || state || ':' || coalesce(verdict, '') || ':' || coalesce(abort_requested_at::text, '') || ':' || coalesce(approved_by, ''), ',' order by id), '') from runs where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || coalesce(released_at::text, 'active'), ',' order by id), '') from halt_switches where organization_id = '{org}'"),
             await Server.ScalarAsync<string>($"select coalesce(string_agg(team_id || ':' || version, ',' order by team_id), '') from team_policies where organization_id = '{org}'"),
-            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version || ':' || encode(ciphertext, 'hex'), ',' order by id), '') from secrets where organization_id = '{org}'"));
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || version || ':' || encode(ciphertext, 'hex'), ',' order by id), '') from secrets where organization_id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || coalesce(revoked_at::text, 'active'), ',' order by id), '') from agent_tokens where organization_id = '{org}'"),
+            await Server.ScalarAsync<string>($"select coalesce(string_agg(id || ':' || name || ':' || session_id || ':' || targets::text, ',' order by id), '') from agents where organization_id = '{org}'"));
     }
 
     /// <summary>"{teamId:guid}" → "{teamId}", so cases read like the API reference.</summary>

@@ -1,0 +1,20 @@
+using Faultline.Storage.Agents;
+
+namespace Faultline.Engine.Agents;
+
+/// <summary>The directory over the agents table: only the organization's agents that polled within the grace.</summary>
+public sealed class PostgresAgentDirectory(AgentStore agents, AgentOptions options) : IAgentDirectory
+{
+    public async Task<AgentTarget?> FindAsync(Guid organizationId, string kind, string id, CancellationToken cancellationToken)
+    {
+        var agent = await agents.FindConnectedByTargetAsync(organizationId, kind, id, options.Grace, cancellationToken);
+        var target = agent is null ? null : AgentTargets.TargetsOf(agent).FirstOrDefault(t => t.Kind == kind && t.Id == id);
+        return target is null ? null : AgentTargets.ToAgentTarget(agent!, target);
+    }
+
+    public async Task<IReadOnlyList<AgentTarget>> ListTargetsAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        var connected = await agents.ListConnectedAsync(organizationId, options.Grace, cancellationToken);
+        return connected.SelectMany(agent => AgentTargets.TargetsOf(agent).Select(target => AgentTargets.ToAgentTarget(agent, target))).ToList();
+    }
+}
