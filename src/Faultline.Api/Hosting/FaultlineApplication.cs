@@ -22,7 +22,6 @@ using Faultline.Api.OpenApi;
 using Faultline.Api.Problems;
 using Faultline.Engine.Agents;
 using Faultline.Engine.Cluster;
-using Faultline.Engine.Agents;
 using Faultline.Engine.Plugins;
 using Faultline.Engine.Runs;
 using Faultline.Storage.Cluster;
@@ -147,7 +146,8 @@ public static class FaultlineApplication
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<TargetActors>(),
-            provider.GetRequiredService<InjectorRouter>()));
+            provider.GetRequiredService<InjectorRouter>(),
+            provider.GetService<Storage.Agents.AgentStore>()));
         services.AddSingleton<TargetActors>();
         services.AddSingleton(options.Agents);
         services.AddSingleton<IAgentDirectory, PostgresAgentDirectory>();

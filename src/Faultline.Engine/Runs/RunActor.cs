@@ -187,6 +187,10 @@ public sealed class RunActor : IDisposable
         {
             using var watching = CancellationTokenSource.CreateLinkedTokenSource(method.Token);
             var guardrails = spec.Guardrails.Select(guardrail => WatchAsync(guardrail, watching.Token)).ToList();
+            if (_services.Agents is { } agents)
+            {
+                guardrails.Add(WatchAgentRemovalsAsync(agents, watching.Token));
+            }
             try
             {
                 await RunStepsAsync(spec.Method, "$.spec.method", plan, method.Token);
@@ -581,6 +585,38 @@ public sealed class RunActor : IDisposable
         catch (LeaseLostException)
         {
             _keeper.MarkLost("a guardrail sample could not be recorded");
+        }
+    }
+
+    // A fault its agent removed on its own (the agent restarted, or lost the control plane past its grace) is gone:
+    // the run records it with the agent's evidence and aborts, since the hypothesis is no longer under test.
+    private async Task WatchAgentRemovalsAsync(Storage.Agents.AgentStore agents, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_services.Options.PollInterval, _services.Time, token);
+                foreach (var removal in await agents.PendingSelfRemovalsAsync(RunId, token))
+                {
+                    var target = _active.TryRemove(removal.FaultId, out var fault) ? fault.Handle.Target.ToString() : "its target";
+                    var evidence = $"removed by its agent: {removal.Reason}: {removal.Evidence}";
+                    await _journal.MarkRemovedAsync(removal.FaultId, evidence, _keeper.LeaseLost);
+                    await _journal.AppendAsync(
+                        "fault.removed-by-agent", $"fault {removal.FaultId} on {target}: {evidence}",
+                        new { faultId = removal.FaultId, agentId = removal.AgentId, reason = removal.Reason, evidence = removal.Evidence, removedAt = removal.RemovedAt },
+                        _keeper.LeaseLost);
+                    await agents.MarkSelfRemovalRecordedAsync(removal.FaultId, token);
+                    RequestAbort(AbortCause.Agent, $"the agent holding {target} removed fault {removal.FaultId} on its own ({removal.Reason})");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (LeaseLostException)
+        {
+            _keeper.MarkLost("an agent's removal could not be recorded");
         }
     }
 

@@ -43,6 +43,11 @@ public sealed class RunDispatcher(RunEngineServices services, ClusterNotificatio
             {
                 await ClaimAsync(stopping);
                 await ForwardStopsAsync(stopping);
+                if (services.Agents is { } agents)
+                {
+                    // Faults agents removed after their run closed: no owner will record them, any node may.
+                    await agents.RecordForClosedRunsAsync(stopping);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -1,6 +1,7 @@
 using Faultline.Engine.Agents;
 using Faultline.Engine.Cluster;
 using Faultline.Engine.Plugins;
+using Faultline.Storage.Agents;
 using Faultline.Storage.Policies;
 using Faultline.Storage.Runs;
 using Microsoft.Extensions.Logging;
@@ -22,4 +23,5 @@ public sealed record RunEngineServices(
     TimeProvider Time,
     ILoggerFactory LoggerFactory,
     TargetActors Targets,
-    InjectorRouter Router);
+    InjectorRouter Router,
+    AgentStore? Agents = null);

@@ -104,15 +104,19 @@ public sealed class AgentStore(NpgsqlDataSource dataSource) : StoreBase(dataSour
     }
 
     /// <summary>The most recently polled connected agent of the organization that reported <paramref name="kind"/>/<paramref name="id"/>.</summary>
-    public async Task<AgentRecord?> FindConnectedByTargetAsync(Guid organizationId, string kind, string id, TimeSpan grace, CancellationToken cancellationToken)
+    /// <summary>
+    /// The agent of the organization that most recently reported the target, connected or not (null grace), or only
+    /// among those that polled within <paramref name="grace"/>.
+    /// </summary>
+    public async Task<AgentRecord?> FindByTargetAsync(Guid organizationId, string kind, string id, TimeSpan? grace, CancellationToken cancellationToken)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QueryFirstOrDefaultAsync<AgentRecord>(new CommandDefinition(
             $"""
             select {Columns} from agents
-            where organization_id = @organizationId and last_poll_at > now() - @grace
+            where organization_id = @organizationId and (@grace::interval is null or last_poll_at > now() - @grace::interval)
               and targets @> jsonb_build_array(jsonb_build_object('kind', @kind::text, 'id', @id::text))
-            order by last_poll_at desc, id limit 1
+            order by last_poll_at desc nulls last, id limit 1
             """,
             new { organizationId, kind, id, grace },
             cancellationToken: cancellationToken));
@@ -185,5 +189,42 @@ public sealed class AgentStore(NpgsqlDataSource dataSource) : StoreBase(dataSour
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "update agent_self_removals set recorded_at = now() where fault_id = @faultId and recorded_at is null", new { faultId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Records the self-removals of runs that are already closed (no owner will ever pick them up, typically a run
+    /// that closed with a fault it could not reach): the fault row becomes removed with the agent's evidence and the
+    /// run's timeline says so. Safe without a lease, since a closed run has no owner writing. Returns how many.
+    /// </summary>
+    public async Task<int> RecordForClosedRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string FaultId, Guid RunId, string Reason, string Evidence, DateTime RemovedAt)>(new CommandDefinition(
+            """
+            select s.fault_id, s.run_id, s.reason, s.evidence, s.removed_at
+            from agent_self_removals s join runs r on r.id = s.run_id
+            where s.recorded_at is null and r.verdict is not null
+            order by s.reported_at limit 100
+            for update of s skip locked
+            """,
+            transaction: transaction, cancellationToken: cancellationToken))).AsList();
+        foreach (var row in rows)
+        {
+            var evidence = $"removed by its agent after the run closed: {row.Reason}: {row.Evidence}";
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "update faults set state = 'removed', removed_at = @RemovedAt, removal_evidence = @evidence where id = @FaultId and run_id = @RunId and state <> 'removed'",
+                new { row.FaultId, row.RunId, row.RemovedAt, evidence }, transaction, cancellationToken: cancellationToken));
+            if (changed > 0)
+            {
+                await Runs.RunStore.InsertEventAsync(connection, transaction, row.RunId, "fault.removed-by-agent", $"fault {row.FaultId}: {evidence}", new { faultId = row.FaultId, reason = row.Reason, evidence = row.Evidence });
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "update agent_self_removals set recorded_at = now() where fault_id = @FaultId", new { row.FaultId }, transaction, cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count;
     }
 }
