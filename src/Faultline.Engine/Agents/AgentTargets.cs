@@ -17,5 +17,6 @@ internal static class AgentTargets
     public static bool Reports(AgentRecord agent, Target target) =>
         TargetsOf(agent).Any(t => t.Kind == target.Kind && t.Id == target.Id);
 
-    public static AgentTarget ToAgentTarget(AgentRecord agent, Target target) => new(agent.Id, agent.Name, target, InjectorNamesOf(agent));
+    public static AgentTarget ToAgentTarget(AgentRecord agent, Target target, TimeSpan grace) =>
+        new(agent.Id, agent.Name, target, InjectorNamesOf(agent), DateTime.UtcNow - DateTime.SpecifyKind(agent.LastPollAt, DateTimeKind.Utc) < grace);
 }

@@ -12,12 +12,12 @@ public sealed class PostgresAgentDirectory(AgentStore agents, AgentOptions optio
     {
         var agent = await agents.FindByTargetAsync(organizationId, kind, id, grace: null, cancellationToken);
         var target = agent is null ? null : AgentTargets.TargetsOf(agent).FirstOrDefault(t => t.Kind == kind && t.Id == id);
-        return target is null ? null : AgentTargets.ToAgentTarget(agent!, target);
+        return target is null ? null : AgentTargets.ToAgentTarget(agent!, target, options.Grace);
     }
 
     public async Task<IReadOnlyList<AgentTarget>> ListTargetsAsync(Guid organizationId, CancellationToken cancellationToken)
     {
         var connected = await agents.ListConnectedAsync(organizationId, options.Grace, cancellationToken);
-        return connected.SelectMany(agent => AgentTargets.TargetsOf(agent).Select(target => AgentTargets.ToAgentTarget(agent, target))).ToList();
+        return connected.SelectMany(agent => AgentTargets.TargetsOf(agent).Select(target => AgentTargets.ToAgentTarget(agent, target, options.Grace))).ToList();
     }
 }

@@ -128,6 +128,11 @@ public sealed class RoutedInjector(
 
     private async Task<CommandResult> SendAsync(AgentTarget agent, Guid? runId, AgentCommand command, TimeSpan timeout, string call, CancellationToken cancellationToken)
     {
+        if (!agent.Connected)
+        {
+            throw new PluginCallException($"Agent {agent.AgentName}, which holds {command.Target}, is not connected (no poll within its grace): {name} {call} was not sent.") { TimedOut = true };
+        }
+
         CommandResult result;
         try
         {

@@ -102,7 +102,7 @@ public sealed class AgentCommandBusTests(PostgresServer postgres) : ApiTest(post
     }
 
     [Fact]
-    public async Task The_directory_lists_only_connected_agents_of_the_organization()
+    public async Task The_directory_lists_only_connected_agents_of_the_organization_yet_keeps_an_away_agents_targets_its_own()
     {
         var (orgB, ownerB) = await CreateTenantAsync("Organization B");
         var (_, tokenA) = await AgentFixtures.CreateAgentTokenAsync(Owner, "a-hosts");
@@ -120,8 +120,14 @@ public sealed class AgentCommandBusTests(PostgresServer postgres) : ApiTest(post
         Assert.Equal(["noop/demo", "process/nginx"], (await Directory.ListTargetsAsync(OrgA, cancel)).Select(t => t.Target.ToString()).Order());
         Assert.Equal(["noop/demo", "noop/only-b"], (await Directory.ListTargetsAsync(orgB, cancel)).Select(t => t.Target.ToString()).Order());
 
+        Assert.True(found.Connected);
+
+        // Away: no longer a candidate for selectors, but still the owner of its targets, so a call on one fails as
+        // unanswered instead of falling back to the node's own plugin (which would act on the wrong host).
         await AgentFixtures.ExecuteAsync(Server, $"update agents set last_poll_at = now() - interval '1 minute' where id = '{sessionA.AgentId}'");
-        Assert.Null(await Directory.FindAsync(OrgA, "noop", "demo", cancel));
+        var away = await Directory.FindAsync(OrgA, "noop", "demo", cancel);
+        Assert.Equal(sessionA.AgentId, away?.AgentId);
+        Assert.False(away!.Connected);
         Assert.Empty(await Directory.ListTargetsAsync(OrgA, cancel));
     }
 }
