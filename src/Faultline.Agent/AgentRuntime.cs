@@ -177,6 +177,7 @@ public sealed class AgentRuntime : IAsyncDisposable
 
         _reported.Replace(targets);
         _grace = session.GraceMs > 0 && TimeSpan.FromMilliseconds(session.GraceMs) < _options.Grace ? TimeSpan.FromMilliseconds(session.GraceMs) : _options.Grace;
+        _switch.PersistThreshold = _grace / 4;
         _pollWait = session.PollWaitMs > 0 ? TimeSpan.FromMilliseconds(session.PollWaitMs) : AgentProtocol.DefaultPollWait;
         SessionId = session.SessionId;
         _logger.LogInformation(
