@@ -135,6 +135,22 @@ public sealed class AgentRuntime : IAsyncDisposable
             {
                 break;
             }
+#pragma warning disable CA1031 // The loop must outlive anything one session throws (a plugin, the disk): the agent backs off and says hello again.
+            catch (Exception exception) when (exception is not ControlPlaneException and not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                _logger.LogError(exception, "The session failed; saying hello again after a back-off");
+                session = null;
+                SessionId = null;
+                try
+                {
+                    await Task.Delay(backoff.Next(), _time, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
             catch (ControlPlaneException exception)
             {
                 if (session is not null && exception.SessionUnknown)

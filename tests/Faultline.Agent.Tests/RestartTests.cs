@@ -18,7 +18,14 @@ public sealed class RestartTests : IAsyncLifetime
     {
         var faultId = await InjectAndCrashAsync();
         var markerAtPoll = new ConcurrentQueue<bool>();
-        _harness.Plane.OnPoll = _ => markerAtPoll.Enqueue(File.Exists(_harness.Plugins.NoopMarker(faultId)));
+        var firstSessionPolls = _harness.Plane.Polls.Select(p => p.SessionId).ToHashSet();
+        _harness.Plane.OnPoll = poll =>
+        {
+            if (!firstSessionPolls.Contains(poll.SessionId))
+            {
+                markerAtPoll.Enqueue(File.Exists(_harness.Plugins.NoopMarker(faultId)));
+            }
+        };
 
         await _harness.StartAgentAsync(hellos: 2);
 
@@ -61,6 +68,21 @@ public sealed class RestartTests : IAsyncLifetime
 
         Assert.Equal(faultId, Assert.Single(_harness.Plane.Hellos[1].HeldFaults).FaultId);
         await Poll.UntilAsync(() => Task.FromResult(!File.Exists(_harness.Plugins.NoopMarker(faultId))), TimeSpan.FromSeconds(5), "the leftover is removed");
+    }
+
+    [Fact]
+    public async Task A_journaled_fault_is_removed_when_its_grace_ends_even_if_the_control_plane_never_answers()
+    {
+        var faultId = await InjectAndCrashAsync();
+        _harness.Plane.StopAnswering();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await _harness.CreateAgent().StartAsync();
+
+        // The journaled grace is the last one granted before the crash: it runs out whether or not anyone answers.
+        await Poll.UntilAsync(() => Task.FromResult(!File.Exists(_harness.Plugins.NoopMarker(faultId))), Grace + TimeSpan.FromSeconds(1.5), "the fault goes without a control plane");
+        Assert.Single(_harness.Plane.Hellos);
+        Assert.True(clock.Elapsed <= Grace + TimeSpan.FromSeconds(1.5), $"removed after {clock.Elapsed}");
     }
 
     private async Task<string> InjectAndCrashAsync()

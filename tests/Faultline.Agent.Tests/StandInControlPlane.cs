@@ -22,6 +22,7 @@ public sealed class StandInControlPlane : IAsyncDisposable
     private readonly ConcurrentQueue<AgentPoll> _polls = new();
     private readonly ConcurrentQueue<SelfRemoval> _selfRemovals = new();
     private readonly ConcurrentDictionary<Guid, byte> _sessions = new();
+    private readonly ConcurrentQueue<Guid> _sessionsOpened = new();
     private readonly SemaphoreSlim _commandQueued = new(0);
     private volatile TaskCompletionSource _answering = Completed();
     private WebApplication? _app;
@@ -101,8 +102,12 @@ public sealed class StandInControlPlane : IAsyncDisposable
         return result!;
     }
 
+    /// <summary>Waits until the agent polls in the session its <paramref name="hellos"/>-th hello opened.</summary>
     public async Task WaitForSessionAsync(int hellos = 1) =>
-        await Poll.UntilAsync(() => Task.FromResult(_hellos.Count >= hellos && Polls.Count > 0 && _polls.Last().SessionId != Guid.Empty && _sessions.ContainsKey(_polls.Last().SessionId)), TimeSpan.FromSeconds(30), $"the agent has said hello {hellos} time(s) and polls");
+        await Poll.UntilAsync(
+            () => Task.FromResult(_sessionsOpened.Count >= hellos && _polls.Any(p => p.SessionId == _sessionsOpened.ElementAt(hellos - 1))),
+            TimeSpan.FromSeconds(30),
+            $"the agent has said hello {hellos} time(s) and polls");
 
     public async ValueTask DisposeAsync()
     {
@@ -135,6 +140,7 @@ public sealed class StandInControlPlane : IAsyncDisposable
             _hellos.Enqueue(hello!);
             var sessionId = Guid.NewGuid();
             _sessions[sessionId] = 0;
+            _sessionsOpened.Enqueue(sessionId);
             var renewals = hello!.HeldFaults.Where(OwnedAtHello).Select(f => new FaultRenewal(f.FaultId, DateTimeOffset.UtcNow + Grace)).ToList();
             return Results.Json(new AgentSession(Guid.NewGuid(), sessionId, (int)PollWait.TotalMilliseconds, (int)Grace.TotalMilliseconds, renewals), AgentJson.Options);
         });
