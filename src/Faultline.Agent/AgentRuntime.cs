@@ -20,7 +20,8 @@ public sealed class AgentRuntime : IAsyncDisposable
     /// <summary>After commands arrive, how long the next poll waits for their results so they need not wait a whole long poll.</summary>
     private static readonly TimeSpan ResultWindow = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan FinalReportTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>How much longer than a poll's wait the last report of a stop may take.</summary>
+    private static readonly TimeSpan FinalReportMargin = TimeSpan.FromSeconds(2);
 
     private static readonly JsonElement EmptyConfiguration = JsonDocument.Parse("{}").RootElement;
 
@@ -136,7 +137,7 @@ public sealed class AgentRuntime : IAsyncDisposable
                 break;
             }
 #pragma warning disable CA1031 // The loop must outlive anything one session throws (a plugin, the disk): the agent backs off and says hello again.
-            catch (Exception exception) when (exception is not ControlPlaneException and not OperationCanceledException)
+            catch (Exception exception) when (exception is not ControlPlaneException)
 #pragma warning restore CA1031
             {
                 _logger.LogError(exception, "The session failed; saying hello again after a back-off");
@@ -283,7 +284,8 @@ public sealed class AgentRuntime : IAsyncDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(FinalReportTimeout);
+        // A control plane may hold even this poll for its wait; it has the removals once it has read the body.
+        using var timeout = new CancellationTokenSource(_pollWait + FinalReportMargin);
         try
         {
             await _client.PollAsync(new AgentPoll(sessionId, TakeResults(), _switch.HeldFaultIds, _switch.TakeSelfRemovals()), TimeSpan.Zero, timeout.Token);

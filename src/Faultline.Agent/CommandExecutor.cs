@@ -42,7 +42,9 @@ public sealed class CommandExecutor(
                 _ => Task.FromResult(Failed(command, $"Unknown command kind {command.Kind}.")),
             }, cancellationToken);
         }
-        catch (Exception exception) when (exception is PluginCallException or InjectFailedException or IOException or OperationCanceledException)
+#pragma warning disable CA1031 // Every failure, whatever its type (plugin, journal disk, cancellation), is the command's result.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
             logger.LogWarning("{Kind} command {CommandId} ({Injector} on {Target}) failed: {Error}", command.Kind, command.Id, command.Injector, command.Target, exception.Message);
             return Failed(command, exception.Message);
