@@ -46,6 +46,23 @@ public sealed class AgentProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_control_plane_goes_down_mid_fault_the_agent_removes_the_fault_within_its_grace()
+    {
+        await using var agent = StartAgent();
+        await _plane.WaitForSessionAsync();
+        var faultId = AgentHarness.NewFaultId();
+        Assert.Null((await _plane.SendAsync(AgentHarness.Inject(faultId, AgentHarness.Demo))).Error);
+
+        await _plane.ShutdownAsync();
+        var down = System.Diagnostics.Stopwatch.StartNew();
+        await Poll.UntilAsync(() => Task.FromResult(!File.Exists(_plugins.NoopMarker(faultId))), Grace + TimeSpan.FromSeconds(2), "the agent removes the fault on its own");
+
+        Assert.True(down.Elapsed <= Grace + TimeSpan.FromSeconds(2), $"removed after {down.Elapsed}");
+        Assert.False(agent.HasExited, "the agent keeps trying to reconnect");
+        await agent.WaitForLineAsync($"Removed fault {faultId}", TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task SIGTERM_removes_every_held_fault_reports_it_and_exits_0()
     {
         await using var agent = StartAgent();

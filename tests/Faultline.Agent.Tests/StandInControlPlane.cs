@@ -109,13 +109,20 @@ public sealed class StandInControlPlane : IAsyncDisposable
             TimeSpan.FromSeconds(30),
             $"the agent has said hello {hellos} time(s) and polls");
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server for good, as a control plane that went down: connections are refused from now on.</summary>
+    public async Task ShutdownAsync()
     {
         Answer();
-        if (_app is not null)
+        if (_app is { } app)
         {
-            await LoopbackWebApp.StopAsync(_app);
+            _app = null;
+            await LoopbackWebApp.StopAsync(app);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync();
 
         _commandQueued.Dispose();
     }
