@@ -30,7 +30,7 @@ public sealed class AgentJournal
 
     /// <summary>
     /// Durable before it returns: the bytes are flushed to the device before the rename, so a crash leaves either
-    /// the old entry or the new one, never a torn file.
+    /// the old entry or the new one, never a torn file; the folder is flushed after it, so the rename itself lasts.
     /// </summary>
     public void Write(JournalEntry entry)
     {
@@ -44,6 +44,7 @@ public sealed class AgentJournal
         }
 
         File.Move(temporary, path, overwrite: true);
+        DirectorySync.Flush(_directory);
     }
 
     public void Delete(string faultId) => File.Delete(PathOf(faultId));
