@@ -2,7 +2,10 @@ using Faultline.Sdk.Plugins;
 
 namespace Fixture.Plugin.Misbehaving;
 
-/// <summary>Settings pick the failure: throwOnRegister, hangOnRegister, clashWith (an injector name to register twice).</summary>
+/// <summary>
+/// Settings pick the failure: throwOnRegister, hangOnRegister, clashWith (an injector name to register twice);
+/// witnessDirectory adds <see cref="WitnessInjector"/>.
+/// </summary>
 public sealed class MisbehavingPlugin : IFaultlinePlugin
 {
     public void Register(IPluginRegistrar registrar, PluginContext context)
@@ -20,6 +23,11 @@ public sealed class MisbehavingPlugin : IFaultlinePlugin
         registrar.AddInjector(new HangingInjector(context.StateDirectory));
         registrar.AddInjector(new ThrowingInjector(context.StateDirectory));
         registrar.AddInjector(new SlowVerifyInjector(context.StateDirectory));
+        if (context.Settings.TryGetValue("witnessDirectory", out var witnessDirectory))
+        {
+            registrar.AddInjector(new WitnessInjector(context.StateDirectory, witnessDirectory));
+        }
+
         if (context.Settings.TryGetValue("clashWith", out var name))
         {
             registrar.AddInjector(new Fixture.Common.MarkerInjector(name, context.StateDirectory, "a name another plugin already uses"));

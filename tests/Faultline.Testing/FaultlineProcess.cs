@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Faultline.Tests;
+namespace Faultline.Testing;
 
 /// <summary>The faultline executable started as a user would, with its output captured line by line.</summary>
 public sealed partial class FaultlineProcess : IAsyncDisposable
