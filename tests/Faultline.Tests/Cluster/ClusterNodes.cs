@@ -48,9 +48,9 @@ internal sealed class ClusterNodes : IAsyncDisposable
     }
 
     /// <summary>Starts a node and waits until it has joined; the first one's bootstrap key becomes <see cref="Key"/>.</summary>
-    public async Task<(FaultlineProcess Process, Guid NodeId, HttpClient Client)> StartNodeAsync()
+    public async Task<(FaultlineProcess Process, Guid NodeId, HttpClient Client)> StartNodeAsync(int port = 0)
     {
-        var process = FaultlineProcess.Start(Environment, "server", "--port", "0");
+        var process = FaultlineProcess.Start(Environment, "server", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _nodes.Add(process);
         if (_nodes.Count == 1)
         {
