@@ -45,9 +45,13 @@ public sealed partial class FaultlineProcess : IAsyncDisposable
     /// <summary>The secrets master key every started process gets unless the test says otherwise.</summary>
     public static string SharedSecretsKey { get; } = Storage.Secrets.MasterKey.Generate().ToBase64();
 
-    public static FaultlineProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    public static FaultlineProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartIn(null, environment, arguments);
+
+    /// <summary>Starts the executable inside the network namespace <paramref name="networkNamespace"/> (ip netns exec), or here when null.</summary>
+    public static FaultlineProcess StartIn(string? networkNamespace, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
+        var startInfo = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,6 +59,15 @@ public sealed partial class FaultlineProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (networkNamespace is not null)
+        {
+            // ip execs the command in place, so the process (and its pid, for signals) is the agent itself.
+            foreach (var prefix in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                startInfo.ArgumentList.Add(prefix);
+            }
+        }
+
         startInfo.ArgumentList.Add(ExecutablePath);
         foreach (var argument in arguments)
         {

@@ -27,6 +27,8 @@ public sealed class RoutedInjector(
     // Claims come back with validation (a round trip Claims cannot make); planning validates before it claims.
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _claims = new(StringComparer.Ordinal);
 
+    private readonly ConcurrentDictionary<string, AgentTarget?> _routes = new(StringComparer.Ordinal);
+
     public string Name => name;
 
     public InjectorDescriptor Descriptor => descriptor;
@@ -60,7 +62,18 @@ public sealed class RoutedInjector(
     public async Task<FaultHandle> InjectAsync(FaultRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (await AgentOfAsync(request.Target, cancellationToken) is not { } agent)
+        AgentTarget? route;
+        try
+        {
+            route = await AgentOfAsync(request.Target, cancellationToken);
+        }
+        catch (PluginCallException unknown)
+        {
+            // Nothing was sent anywhere: the inject failed before it began.
+            throw new InjectFailedException(unknown.Message, unknown, new LeftoverCleanup(true, 0, null));
+        }
+
+        if (route is not { } agent)
         {
             return await LocalOrMissing(request.Target).InjectAsync(request, cancellationToken);
         }
@@ -116,10 +129,29 @@ public sealed class RoutedInjector(
         return result.Leftovers ?? [];
     }
 
+    // The route of each target this channel has used: when the directory (the database) cannot answer, the route
+    // already taken still holds, so a fault applied on this node is removed without the database (rollback never
+    // waits on it). A target never seen, with the directory down, is an error, never a guess.
     private async Task<AgentTarget?> AgentOfAsync(Target target, CancellationToken cancellationToken)
     {
-        var agent = await directory.FindAsync(organizationId, target.Kind, target.Id, cancellationToken);
-        return agent is not null && agent.Injectors.Contains(name, StringComparer.Ordinal) ? agent : null;
+        var key = target.ToString();
+        try
+        {
+            var agent = await directory.FindAsync(organizationId, target.Kind, target.Id, cancellationToken);
+            var route = agent is not null && agent.Injectors.Contains(name, StringComparer.Ordinal) ? agent : null;
+            _routes[key] = route;
+            return route;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            if (_routes.TryGetValue(key, out var known))
+            {
+                logger.LogWarning("The agent directory cannot answer for {Target} ({Error}); keeping the route already taken: {Route}", key, exception.Message, known?.AgentName ?? "this node");
+                return known;
+            }
+
+            throw new PluginCallException($"Cannot tell whether an agent holds {target}: the agent directory failed: {exception.Message}", exception);
+        }
     }
 
     private GuardedInjector LocalOrMissing(Target target) =>

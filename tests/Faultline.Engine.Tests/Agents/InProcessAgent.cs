@@ -20,8 +20,11 @@ internal sealed class InProcessAgent(Guid organizationId, PluginCatalog catalog,
 
     public bool Offline { get; set; }
 
+    /// <summary>The directory's database is unreachable: every lookup throws, as Npgsql would.</summary>
+    public bool DirectoryDown { get; set; }
+
     public Task<AgentTarget?> FindAsync(Guid organization, string kind, string id, CancellationToken cancellationToken) =>
-        Task.FromResult(organization != organizationId
+        DirectoryDown ? throw new InvalidOperationException("connection refused") : Task.FromResult(organization != organizationId
             ? null
             : Entries().FirstOrDefault(entry => entry.Target.Kind == kind && entry.Target.Id == id));
 

@@ -68,6 +68,21 @@ public sealed class RoutedInjectorTests : IDisposable
     }
 
     [Fact]
+    public async Task With_the_directory_down_a_fault_applied_on_this_node_is_still_removed_and_an_unseen_target_is_an_error()
+    {
+        var noop = await RouterAsync().FindAsync("noop", Organization, Token);
+        var handle = await noop!.InjectAsync(Request(Target.Of("noop", "local")), Token);
+        _agent.DirectoryDown = true;
+
+        Assert.Equal(RollbackStatus.Removed, (await noop.RollbackAsync(handle, Token)).Status);
+        Assert.Empty(Markers(_nodePlugins));
+        var unseen = await Assert.ThrowsAsync<InjectFailedException>(() => noop.InjectAsync(Request(Target.Of("noop", "never-seen")), Token));
+        Assert.Contains("the agent directory failed", unseen.Message, StringComparison.Ordinal);
+        Assert.True(unseen.Cleanup.Completed);
+        Assert.Empty(Markers(_nodePlugins));
+    }
+
+    [Fact]
     public async Task An_injector_only_the_agents_have_is_found_with_the_kinds_they_report_and_another_organization_finds_nothing()
     {
         var router = RouterAsync();

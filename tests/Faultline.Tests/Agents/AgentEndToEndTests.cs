@@ -81,6 +81,34 @@ public sealed class AgentEndToEndTests(PostgresServer postgres)
         Assert.Contains("fault.removed-by-agent", (await api.EventsAsync(runId)).Select(e => e.GetProperty("type").GetString()));
     }
 
+    [Fact]
+    public async Task An_agent_cut_off_from_the_control_plane_by_a_firewall_in_its_namespace_removes_the_fault_within_its_grace()
+    {
+        await using var network = await AgentNetwork.CreateAsync();
+        await using var cluster = await AgentClusterAsync("agentpartition");
+        // The node listens on every address so the agent reaches it over the veth link, the only way out of its namespace.
+        cluster.Environment["FAULTLINE_HOST"] = "0.0.0.0";
+        await using var health = await HealthEndpoint.StartAsync();
+        var (_, _, client) = await cluster.StartNodeAsync();
+        using var api = client;
+        await using var agent = await AgentHost.StartAsync(api, "partitioned-agent", "noop/behind-a-firewall", Grace, network);
+        var runId = await StartObservingRunAsync(api, health, "agent-partition", "noop/behind-a-firewall", "120s");
+        Assert.Single(agent.Markers());
+
+        await network.PartitionAsync();
+        var cutAt = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => Task.FromResult(agent.Markers().Count == 0), Patience, "the cut-off agent to remove its fault");
+        var removedAfter = DateTimeOffset.UtcNow - cutAt;
+        TestContext.Current.TestOutputHelper?.WriteLine($"the agent removed the fault {removedAfter.TotalSeconds:0.0} s after the partition (grace {Grace.TotalSeconds:0} s)");
+        Assert.True(removedAfter < Grace + TimeSpan.FromSeconds(3), $"the fault stayed {removedAfter.TotalSeconds:0.0} s; the grace is {Grace.TotalSeconds:0} s");
+        Assert.False(agent.Process.HasExited, "a partition stops the faults, not the agent");
+
+        // The run cannot reach its fault's agent any more: a user abort closes it, never as a pass.
+        using var abort = await api.PostAsync(new Uri($"/api/v1/runs/{runId}/abort", UriKind.Relative), new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var run = await api.WaitForRunAsync(runId, Patience);
+        Assert.NotEqual("passed", run.GetProperty("verdict").GetString());
+    }
+
     private async Task<ClusterNodes> AgentClusterAsync(string name)
     {
         var cluster = await ClusterNodes.CreateAsync(postgres, name);

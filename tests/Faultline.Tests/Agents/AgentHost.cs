@@ -24,7 +24,7 @@ internal sealed class AgentHost : IAsyncDisposable
 
     public string StateDirectory { get; }
 
-    public static async Task<AgentHost> StartAsync(HttpClient api, string name, string target, TimeSpan grace)
+    public static async Task<AgentHost> StartAsync(HttpClient api, string name, string target, TimeSpan grace, AgentNetwork? network = null)
     {
         var response = await api.PostJsonAsync("/api/v1/agent-tokens", new { name });
         var body = await response.ReadJsonAsync();
@@ -37,11 +37,11 @@ internal sealed class AgentHost : IAsyncDisposable
         };
         string[] arguments =
         [
-            "agent", "--server", api.BaseAddress!.ToString(), "--name", name, "--target", target, "--state-dir", state,
+            "agent", "--server", network is null ? api.BaseAddress!.ToString() : $"http://{network.HostAddress}:{api.BaseAddress!.Port}", "--name", name, "--target", target, "--state-dir", state,
             "--plugin-path", Path.Combine(RepositoryRoot.Path, "artifacts", "plugins"),
             "--grace", grace.TotalSeconds.ToString(CultureInfo.InvariantCulture),
         ];
-        var host = new AgentHost(FaultlineProcess.Start(environment, arguments), state, environment, arguments);
+        var host = new AgentHost(FaultlineProcess.StartIn(network?.Name, environment, arguments), state, environment, arguments);
         await host.Process.WaitForLineAsync("Session .* open with", TimeSpan.FromSeconds(90));
         return host;
     }

@@ -57,7 +57,9 @@ internal sealed class ClusterNodes : IAsyncDisposable
             Key = (await process.WaitForLineAsync(@"FAULTLINE_API_KEY=(flk_\S+)", TimeSpan.FromSeconds(90))).Groups[1].Value;
         }
 
-        var address = new Uri((await process.WaitForLineAsync(@"Faultline is up at (http://127\.0\.0\.1:\d+)", TimeSpan.FromSeconds(90))).Groups[1].Value);
+        // A node listening on every address (FAULTLINE_HOST=0.0.0.0) is reached here through loopback all the same.
+        var listening = (await process.WaitForLineAsync(@"Faultline is up at http://[\d.]+:(\d+)", TimeSpan.FromSeconds(90))).Groups[1].Value;
+        var address = new Uri($"http://127.0.0.1:{listening}");
         var nodeId = Guid.Parse((await process.WaitForLineAsync(@"Node ([0-9a-f-]{36}) joined", TimeSpan.FromSeconds(90))).Groups[1].Value);
         var client = LoopbackHttp.CreateClient(address);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
