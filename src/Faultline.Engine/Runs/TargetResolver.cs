@@ -20,12 +20,9 @@ public sealed class TargetResolver(PluginCatalog catalog, IAgentDirectory? agent
     public async Task<IReadOnlyList<Target>> CandidatesAsync(TargetSelector selector, CancellationToken cancellationToken, Guid? organizationId = null)
     {
         ArgumentNullException.ThrowIfNull(selector);
-        var reported = agents is not null && organizationId is { } org
-            ? (await agents.ListTargetsAsync(org, cancellationToken)).Select(agent => agent.Target).ToList()
-            : [];
         if (selector.Discovery is AgentsDiscovery)
         {
-            return Sorted(reported.Where(target => Matches(selector, target)));
+            return Sorted((await ReportedAsync(organizationId, cancellationToken)).Where(target => Matches(selector, target)));
         }
 
         if (selector.Discovery is { } name)
@@ -38,6 +35,8 @@ public sealed class TargetResolver(PluginCatalog catalog, IAgentDirectory? agent
 
         if (selector.Targets.Count == 0)
         {
+            // Asked only here: explicit targets and named discoveries need no listing of the agents' targets.
+            var reported = await ReportedAsync(organizationId, cancellationToken);
             // A label selector without a named discovery (as every translated Chaos Mesh manifest has) asks every
             // loaded discovery that lists the selector's kinds; each target is judged by the selector all the same.
             var discoveries = catalog.TargetDiscoveries
@@ -61,6 +60,11 @@ public sealed class TargetResolver(PluginCatalog catalog, IAgentDirectory? agent
 
         return [.. selector.Targets.Select(text => Explicit(selector, text))];
     }
+
+    private async Task<IReadOnlyList<Target>> ReportedAsync(Guid? organizationId, CancellationToken cancellationToken) =>
+        agents is not null && organizationId is { } org
+            ? [.. (await agents.ListTargetsAsync(org, cancellationToken)).Select(agent => agent.Target)]
+            : [];
 
     private static IReadOnlyList<Target> Sorted(IEnumerable<Target> targets) =>
         [.. targets.DistinctBy(target => target.ToString(), StringComparer.Ordinal).OrderBy(target => target.ToString(), StringComparer.Ordinal)];
